@@ -1,0 +1,309 @@
+"""The smtp-console command line: the live console and the headless decode, stats and catalog."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import signal
+import sys
+from pathlib import Path
+
+from console import __version__
+from console.errors import DataError
+
+PROG = "smtp-console"
+DEFAULT_GLOB = "/var/isode/log/mta-event*.log"
+SUBCOMMANDS = ("decode", "stats", "catalog")
+
+
+class _Parser(argparse.ArgumentParser):
+    """Bad usage is one line and exit 2, like every other bad input."""
+
+    def error(self, message: str):  # noqa: D401
+        sys.stderr.write(f"{self.prog}: {message} (see --help)\n")
+        raise SystemExit(2)
+
+
+def _positive(value: str) -> int:
+    try:
+        n = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {value!r}") from None
+    if n < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, got {n}")
+    return n
+
+
+def _count(value: str) -> int:
+    try:
+        n = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {value!r}") from None
+    if n < 0:
+        raise argparse.ArgumentTypeError(f"must be 0 or more, got {n}")
+    return n
+
+
+def _add_catalog(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--catalog", metavar="DIR", action="append", default=None,
+                   help="a folder of site catalogue/layout YAML files that add to or override the "
+                        "shipped ones (repeatable)")
+
+
+def _add_reading(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--max-line", type=_positive, default=None, metavar="BYTES",
+                   help="cut longer lines at this many bytes (default 65536)")
+
+
+def _add_following(p: argparse.ArgumentParser, *, for_console: bool) -> None:
+    p.add_argument("-n", "--lines", type=_count, default=None, metavar="N",
+                   help="start with the last N events of each log (default 1000; 0: only new ones)")
+    p.add_argument("--from-start", action="store_true", help="read whole files at start")
+
+
+def build_console_parser() -> argparse.ArgumentParser:
+    p = _Parser(
+        prog=PROG,
+        description="A live event console for Isode M-Switch SMTP event logs.",
+        epilog="Headless commands: `smtp-console decode`, `smtp-console stats`, `smtp-console catalog`"
+               " (each has --help). With no PATH the console follows " + DEFAULT_GLOB + ".",
+    )
+    p.add_argument("paths", nargs="*", metavar="PATH",
+                   help="log files or quoted globs to follow; - for standard input")
+    p.add_argument("--demo", action="store_true",
+                   help="start a built-in M-Switch simulator and watch its log")
+    _add_following(p, for_console=True)
+    p.add_argument("--history", type=_positive, default=None, metavar="N",
+                   help="events held in memory, oldest dropped first (default 100000)")
+    p.add_argument("--theme", metavar="NAME", default=None,
+                   help="smtp-dark (default), smtp-light, smtp-high-contrast, smtp-colour-blind, or a site theme")
+    p.add_argument("--themes", metavar="PATH", action="append", default=None,
+                   help="a site theme YAML file or folder (repeatable)")
+    _add_catalog(p)
+    _add_reading(p)
+    p.add_argument("--config", metavar="FILE", type=Path, default=None,
+                   help="config file (default $XDG_CONFIG_HOME/smtp-console/config.yaml)")
+    p.add_argument("--version", action="version", version=f"{PROG} {__version__}")
+    return p
+
+
+def build_sub_parser(name: str) -> argparse.ArgumentParser:
+    if name == "decode":
+        p = _Parser(prog=f"{PROG} decode", description="Print each event of the logs, decoded, one per line.")
+        p.add_argument("paths", nargs="+", metavar="PATH", help="log files; - for standard input")
+        p.add_argument("--json", action="store_true", help="JSON lines instead of text")
+        p.add_argument("-f", "--follow", action="store_true",
+                       help="keep following the logs as they grow (like tail -F); Ctrl-C stops")
+        _add_following(p, for_console=False)
+        _add_catalog(p)
+        _add_reading(p)
+    elif name == "stats":
+        p = _Parser(prog=f"{PROG} stats", description="Count events by severity and event name.")
+        p.add_argument("paths", nargs="+", metavar="PATH", help="log files; - for standard input")
+        p.add_argument("--json", action="store_true", help="one JSON document")
+        _add_catalog(p)
+        _add_reading(p)
+    else:
+        p = _Parser(prog=f"{PROG} catalog", description="Show the event catalogue, or one entry in full.")
+        p.add_argument("entry", nargs="?", metavar="NAME_OR_ID",
+                       help="an event name (Connection, MTA_SMTP-Connection, I-MTA_SMTP-Connection) or ID")
+        p.add_argument("--json", action="store_true", help="JSON instead of text")
+        _add_catalog(p)
+    p.add_argument("--version", action="version", version=f"{PROG} {__version__}")
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    try:
+        if argv and argv[0] in SUBCOMMANDS:
+            args = build_sub_parser(argv[0]).parse_args(argv[1:])
+            return {"decode": cmd_decode, "stats": cmd_stats, "catalog": cmd_catalog}[argv[0]](args)
+        return cmd_console(build_console_parser().parse_args(argv))
+    except DataError as exc:
+        sys.stderr.write(f"{PROG}: {exc}\n")
+        return 2
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        _quiet_broken_pipe()
+        return 0
+    except SystemExit:
+        raise
+    except Exception as exc:  # the last guard: never a traceback for a user
+        if os.environ.get("SMTP_CONSOLE_DEBUG"):
+            raise
+        sys.stderr.write(f"{PROG}: internal error: {type(exc).__name__}: {exc}"
+                         " (set SMTP_CONSOLE_DEBUG=1 for details)\n")
+        return 1
+
+
+def _quiet_broken_pipe() -> None:
+    """`smtp-console decode log | head` closes the pipe: leave silently."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except OSError:
+        pass
+
+
+def _catalogue(args, config: dict | None = None):
+    from console.catalogue_loader import load_catalogue
+    dirs = list((config or {}).get("catalog", [])) + list(args.catalog or [])
+    return load_catalogue(dirs)
+
+
+def _check_readable(paths: list[str]) -> None:
+    for path in paths:
+        if path == "-":
+            continue
+        if not os.path.exists(path):
+            raise DataError(f"{path}: no such file")
+        if os.path.isdir(path):
+            raise DataError(f"{path}: is a directory, not a log file")
+        if not os.path.isfile(path):
+            raise DataError(f"{path}: not a regular file")
+        try:
+            with open(path, "rb"):
+                pass
+        except OSError as exc:
+            raise DataError(f"{path}: cannot read: {exc.strerror or exc}") from None
+
+
+def _printer(args, stream):
+    from console.text_output import EventPrinter, use_colour
+    colours = None
+    if not args.json and use_colour(stream):
+        from console.themes_data import DEFAULT_THEME, load_themes
+        theme = load_themes().get(DEFAULT_THEME)
+        if theme:
+            colours = {name: st.color for name, st in theme.severities.items()}
+    return EventPrinter(stream, as_json=args.json, colours=colours)
+
+
+def cmd_decode(args) -> int:
+    from console.decoder import Decoder
+    from console.linereader import DEFAULT_MAX_LINE, iter_lines
+
+    catalogue = _catalogue(args)
+    decoder = Decoder(catalogue)
+    max_line = args.max_line or DEFAULT_MAX_LINE
+    printer = _printer(args, sys.stdout)
+    if args.follow:
+        return _decode_follow(args, decoder, printer, max_line)
+    if args.lines is not None or args.from_start:
+        raise DataError("--lines and --from-start go with --follow")
+    _check_readable(args.paths)
+    out = sys.stdout
+    for path in args.paths:
+        stream = sys.stdin.buffer if path == "-" else open(path, "rb")
+        try:
+            batch = []
+            for lineno, data, cut in iter_lines(stream, max_line):
+                batch.append(decoder.decode(data, path, lineno, cut=cut))
+                if len(batch) >= 2000:
+                    printer.write(batch)
+                    batch.clear()
+            printer.write(batch)
+        finally:
+            if stream is not sys.stdin.buffer:
+                stream.close()
+    out.flush()
+    return 0
+
+
+def _decode_follow(args, decoder, printer, max_line: int) -> int:
+    import asyncio
+
+    from console.tail.headless import follow_print
+
+    def emit_lines(lines) -> None:
+        printer.write(decoder.decode(r.data, r.source, r.lineno, cut=r.cut) for r in lines)
+        sys.stdout.flush()
+
+    def emit_state(state) -> None:
+        from console.safe_text import visible
+        detail = f": {state.detail}" if state.detail else ""
+        sys.stderr.write(visible(f"{PROG}: {state.path}: {state.state}{detail}") + "\n")
+        sys.stderr.flush()
+
+    lines = 1000 if args.lines is None else args.lines
+
+    async def run() -> None:
+        await follow_print(args.paths, lines=lines, from_start=args.from_start, max_line=max_line,
+                           emit_lines=emit_lines, emit_state=emit_state, sort_key=decoder.sort_key)
+
+    signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
+    try:
+        asyncio.run(run())
+    except KeyboardInterrupt:
+        return 0
+    return 0
+
+
+def cmd_stats(args) -> int:
+    from console.linereader import DEFAULT_MAX_LINE
+    from console.stats import Counts, count_files, count_stream, summarise
+
+    catalogue = _catalogue(args)
+    _check_readable(args.paths)
+    max_line = args.max_line or DEFAULT_MAX_LINE
+    files = [p for p in args.paths if p != "-"]
+    counts = count_files(files, catalogue, max_line=max_line) if files else Counts()
+    if "-" in args.paths:
+        counts.add(count_stream(sys.stdin.buffer, catalogue, max_line=max_line))
+    summary = summarise(counts, catalogue)
+    if args.json:
+        print(json.dumps(summary, indent=2, ensure_ascii=True))
+        return 0
+    from console.safe_text import visible
+    print(f"{summary['lines']} lines, {summary['unparsed']} unparsed")
+    print("by severity:")
+    for name, n in summary["by_severity"].items():
+        print(f"  {name:<10} {n:>10}")
+    print("by event:")
+    for name, n in summary["by_event"].items():
+        print(visible(f"  {name:<32} {n:>10}"))
+    return 0
+
+
+def cmd_catalog(args) -> int:
+    from console.text_output import format_entry, format_table
+
+    catalogue = _catalogue(args)
+    if args.entry is None:
+        if args.json:
+            print(json.dumps([_entry_json(e, catalogue) for e in catalogue.events.values()], indent=2))
+        else:
+            print(format_table(catalogue))
+        return 0
+    found = catalogue.find(args.entry)
+    if not found:
+        raise DataError(f"catalog: no event named or numbered {args.entry!r}"
+                        " (run `smtp-console catalog` for the list)")
+    if args.json:
+        print(json.dumps([_entry_json(e, catalogue) for e in found], indent=2))
+    else:
+        print("\n\n".join(format_entry(e, catalogue) for e in found))
+    return 0
+
+
+def _entry_json(ev, catalogue) -> dict:
+    return {"facility": ev.facility, "name": ev.name, "id": ev.id, "severity": ev.severity,
+            "letter": catalogue.severity(ev.severity).letter, "description": ev.description,
+            "action": ev.action, "parameters": list(ev.parameters),
+            "templates": [t.text for t in ev.templates], "release": ev.release}
+
+
+def cmd_console(args) -> int:
+    from console.config import load_config
+
+    config = load_config(args.config)
+    catalogue = _catalogue(args, config)
+    try:
+        from console.ui.launch import launch
+    except ImportError:
+        sys.stderr.write(f"{PROG}: the live console is not built yet; use `{PROG} decode`\n")
+        return 1
+    return launch(args, config, catalogue)

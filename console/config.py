@@ -1,0 +1,52 @@
+"""Options from the YAML config file in the XDG config directory; command-line flags win."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from console.errors import DataError
+from console.yamlfile import check_keys, expect_int, expect_list, expect_mapping, expect_str, load_yaml
+
+CONFIG_KEYS = {"paths", "theme", "history", "catalog", "themes", "lines", "max_line"}
+
+
+def config_dir() -> Path:
+    base = os.environ.get("XDG_CONFIG_HOME") or str(Path.home() / ".config")
+    return Path(base) / "smtp-console"
+
+
+def default_config_path() -> Path:
+    return config_dir() / "config.yaml"
+
+
+def load_config(path: Path | None = None) -> dict:
+    """An absent default file is no error; an absent file named with --config is."""
+    explicit = path is not None
+    path = path or default_config_path()
+    if not path.exists():
+        if explicit:
+            raise DataError(f"{path}: config file does not exist")
+        return {}
+    data = load_yaml(path)
+    if data is None:
+        return {}
+    doc = expect_mapping(data, str(path))
+    check_keys(doc, CONFIG_KEYS, set(), str(path))
+    out: dict = {}
+    for key in ("paths", "catalog", "themes"):
+        if key in doc:
+            items = doc[key]
+            if isinstance(items, str):
+                items = [items]
+            out[key] = [os.path.expanduser(expect_str(x, f"{path}: {key}", allow_empty=False))
+                        for x in expect_list(items, f"{path}: {key}")]
+    if "theme" in doc:
+        out["theme"] = expect_str(doc["theme"], f"{path}: theme", allow_empty=False)
+    for key in ("history", "lines", "max_line"):
+        if key in doc:
+            value = expect_int(doc[key], f"{path}: {key}")
+            if value < (1 if key != "lines" else 0):
+                raise DataError(f"{path}: {key}: must be {'positive' if key != 'lines' else '0 or more'}")
+            out[key] = value
+    return out

@@ -1,0 +1,85 @@
+"""Turns one log line (bytes) into an Event: layouts first, then the generic token rule."""
+
+from __future__ import annotations
+
+from console.catalogue import Catalogue, EventDef
+from console.event import Event
+from console.timestamps import sort_text
+
+
+class Decoder:
+    """Holds per-catalogue look-up caches; one per catalogue, reused for every line."""
+
+    def __init__(self, catalogue: Catalogue) -> None:
+        self.catalogue = catalogue
+        self._layouts = list(catalogue.layouts)
+        self._token = catalogue.generic.token
+        self._stamps = catalogue.generic.timestamps
+        self._entries: dict[tuple[str, str], EventDef | None] = {}
+        self._letters = {s.letter: s for s in catalogue.severities if not s.unknown}
+        self._unknown = catalogue.unknown
+
+    def decode(self, data: bytes, source: str = "", line: int = 0, *, cut: bool = False) -> Event:
+        if data.endswith(b"\n"):
+            data = data[:-1]
+        if data.endswith(b"\r"):
+            data = data[:-1]
+        text = data.decode("utf-8", "replace")
+        return self.decode_text(text, source, line, cut=cut)
+
+    def decode_text(self, text: str, source: str = "", line: int = 0, *, cut: bool = False) -> Event:
+        layouts = self._layouts
+        for i, layout in enumerate(layouts):
+            m = layout.regex.match(text)
+            if m is None:
+                continue
+            if i:  # the layout that matched last is tried first next time
+                layouts.insert(0, layouts.pop(i))
+            groups = m.groupdict()
+            letter, facility, name = groups["letter"], groups["facility"], groups["event"]
+            pid = groups.get("pid")
+            return Event(text, source, line, cut=cut, timestamp=groups.get("timestamp"),
+                         time_kind=layout.time, host=groups.get("host"),
+                         program=groups.get("program"), pid=int(pid) if pid and len(pid) < 19 else None,
+                         letter=letter, facility=facility, event=name,
+                         message=groups["message"] or "", sev=self._letters.get(letter, self._unknown),
+                         entry=self._entry(facility, name), layout=layout.name)
+        return self._generic(text, source, line, cut)
+
+    def _entry(self, facility: str, name: str) -> EventDef | None:
+        key = (facility, name)
+        try:
+            return self._entries[key]
+        except KeyError:
+            entry = self.catalogue.lookup(facility, name)
+            if len(self._entries) < 10_000:  # hostile logs may invent endless names
+                self._entries[key] = entry
+            return entry
+
+    def _generic(self, text: str, source: str, line: int, cut: bool) -> Event:
+        """Any line with the token anywhere; no token at all is kept as an unparsed event."""
+        timestamp = kind = None
+        for rule in self._stamps:
+            m = rule.regex.search(text)
+            if m:
+                timestamp, kind = m.group(0), rule.time
+                break
+        m = self._token.search(text)
+        if m is None:
+            return Event(text, source, line, cut=cut, timestamp=timestamp, time_kind=kind,
+                         message=text, sev=self._unknown)
+        letter, facility, name = m.group("letter", "facility", "event")
+        rest = text[m.end():]
+        if rest.startswith(":"):
+            rest = rest[1:]
+        if rest.startswith(" "):
+            rest = rest[1:]
+        return Event(text, source, line, cut=cut, timestamp=timestamp, time_kind=kind,
+                     letter=letter, facility=facility, event=name, message=rest,
+                     sev=self._letters.get(letter, self._unknown),
+                     entry=self._entry(facility, name), layout="generic")
+
+    def sort_key(self, data: bytes) -> str | None:
+        """Orders backfill lines from several files by time without a full decode."""
+        ev = self.decode(data)
+        return sort_text(ev.timestamp, ev.time_kind)

@@ -1,0 +1,121 @@
+"""A decoded event line. Cheap to build; time and parameters are worked out only when read."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from console.catalogue import EventDef, Severity
+from console.timestamps import parse_time
+
+_UNSET = object()
+
+
+class Event:
+    """One line of a log, decoded as far as it goes. Every line becomes one, never an exception."""
+
+    __slots__ = ("raw", "source", "line", "cut", "timestamp", "time_kind", "host", "program", "pid",
+                 "letter", "facility", "event", "message", "sev", "entry", "layout",
+                 "_time", "_params", "seq")
+
+    def __init__(self, raw: str, source: str, line: int, *, cut: bool = False,
+                 timestamp: str | None = None, time_kind: str | None = None,
+                 host: str | None = None, program: str | None = None, pid: int | None = None,
+                 letter: str | None = None, facility: str | None = None, event: str | None = None,
+                 message: str = "", sev: Severity, entry: EventDef | None = None,
+                 layout: str | None = None) -> None:
+        self.raw = raw
+        self.source = source
+        self.line = line
+        self.cut = cut
+        self.timestamp = timestamp
+        self.time_kind = time_kind
+        self.host = host
+        self.program = program
+        self.pid = pid
+        self.letter = letter
+        self.facility = facility
+        self.event = event
+        self.message = message
+        self.sev = sev
+        self.entry = entry
+        self.layout = layout
+        self._time = _UNSET
+        self._params = _UNSET
+        self.seq = 0
+
+    # -- what the line says -------------------------------------------------------------
+    @property
+    def severity(self) -> str:
+        return self.sev.name
+
+    @property
+    def parsed(self) -> bool:
+        """False for a line with no event token at all."""
+        return self.event is not None
+
+    @property
+    def known(self) -> bool:
+        return self.entry is not None
+
+    @property
+    def time(self) -> datetime | None:
+        if self._time is _UNSET:
+            self._time = parse_time(self.timestamp, self.time_kind)
+        return self._time
+
+    # -- what the catalogue adds ----------------------------------------------------------
+    @property
+    def id(self) -> int | None:
+        return self.entry.id if self.entry else None
+
+    @property
+    def description(self) -> str | None:
+        return self.entry.description if self.entry else None
+
+    @property
+    def action(self) -> str | None:
+        return self.entry.action if self.entry else None
+
+    @property
+    def params(self) -> dict[str, str]:
+        """Parameters by catalogue name; empty when the message does not fit any template."""
+        split = self._split()
+        return split if split is not None else {}
+
+    @property
+    def params_split(self) -> bool | None:
+        """True: split by a template; False: a template exists but the text does not fit;
+        None: the catalogue documents no parameters to split."""
+        if self.entry is None or not self.entry.templates:
+            return None
+        return self._split() is not None
+
+    def _split(self) -> dict[str, str] | None:
+        if self._params is _UNSET:
+            self._params = self.entry.split(self.message) if self.entry and self.entry.templates else None
+        return self._params
+
+    def to_dict(self) -> dict:
+        """The `decode --json` record: exactly these keys, in this order."""
+        time = self.time
+        return {
+            "time": time.isoformat() if time else None,
+            "host": self.host,
+            "program": self.program,
+            "pid": self.pid,
+            "severity": self.severity,
+            "letter": self.letter,
+            "facility": self.facility,
+            "event": self.event,
+            "id": self.id,
+            "description": self.description,
+            "action": self.action,
+            "params": self.params,
+            "message": self.message,
+            "source": self.source,
+            "line": self.line,
+            "raw": self.raw,
+        }
+
+    def __repr__(self) -> str:
+        return f"<Event {self.source}:{self.line} {self.letter}-{self.facility}-{self.event}>"

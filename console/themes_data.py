@@ -1,0 +1,104 @@
+"""Themes as data: reads and checks themes/*.yaml (shipped, plus a site's), no textual needed."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from console.catalogue import Catalogue
+from console.errors import DataError
+from console.resources import themes_dir
+from console.yamlfile import check_keys, expect_mapping, expect_str, load_yaml
+
+THEME_KEYS = {"name", "description", "dark", "colors", "severities"}
+COLOR_KEYS = {"primary", "secondary", "accent", "foreground", "background", "surface", "panel",
+              "warning", "error", "success", "boost"}
+REQUIRED_COLORS = {"primary", "foreground", "background"}
+STYLE_WORDS = {"bold", "italic", "underline", "reverse", "dim", "strike"}
+_HEX = re.compile(r"^#[0-9a-fA-F]{6}$")
+DEFAULT_THEME = "smtp-dark"
+
+
+@dataclass(frozen=True)
+class SeverityStyle:
+    color: str
+    style: str = ""
+
+
+@dataclass(frozen=True)
+class ThemeData:
+    name: str
+    description: str
+    dark: bool
+    colors: dict[str, str]
+    severities: dict[str, SeverityStyle]
+    file: str
+
+    def severity_style(self, name: str) -> SeverityStyle:
+        return self.severities.get(name) or self.severities.get("unknown") \
+            or SeverityStyle(self.colors["foreground"])
+
+
+def _colour(value, where: str) -> str:
+    value = expect_str(value, where, allow_empty=False)
+    if not _HEX.match(value):
+        raise DataError(f"{where}: expected a colour like #5fafd7, got {value!r}")
+    return value
+
+
+def load_theme_file(path: Path, catalogue: Catalogue | None = None) -> ThemeData:
+    doc = expect_mapping(load_yaml(path), str(path))
+    check_keys(doc, THEME_KEYS, {"name", "colors", "severities"}, str(path))
+    name = expect_str(doc["name"], f"{path}: name", allow_empty=False)
+    colors_raw = expect_mapping(doc["colors"], f"{path}: colors")
+    check_keys(colors_raw, COLOR_KEYS, REQUIRED_COLORS, f"{path}: colors")
+    colors = {k: _colour(v, f"{path}: colors: {k}") for k, v in colors_raw.items()}
+    sev_raw = expect_mapping(doc["severities"], f"{path}: severities")
+    severities = {}
+    for sev_name, spec in sev_raw.items():
+        where = f"{path}: severities: {sev_name}"
+        if isinstance(spec, str):
+            spec = {"color": spec}
+        spec = expect_mapping(spec, where)
+        check_keys(spec, {"color", "style"}, {"color"}, where)
+        style = expect_str(spec.get("style"), f"{where}: style")
+        bad = set(style.split()) - STYLE_WORDS
+        if bad:
+            raise DataError(f"{where}: unknown style word(s) {', '.join(sorted(bad))}"
+                            f" (allowed: {', '.join(sorted(STYLE_WORDS))})")
+        severities[str(sev_name)] = SeverityStyle(_colour(spec["color"], f"{where}: color"), style)
+    if catalogue is not None:
+        missing = [s.name for s in catalogue.severities if s.name not in severities]
+        if missing and "unknown" not in severities:
+            raise DataError(f"{path}: severities: no colour for {', '.join(missing)}")
+    dark = doc.get("dark", True)
+    if not isinstance(dark, bool):
+        raise DataError(f"{path}: dark: expected true or false")
+    return ThemeData(name, expect_str(doc.get("description"), f"{path}: description") or name,
+                     dark, colors, severities, str(path))
+
+
+def load_themes(extra: list[str | Path] = (), catalogue: Catalogue | None = None) -> dict[str, ThemeData]:
+    """Shipped themes, then site theme files or folders; a later theme of the same name wins."""
+    themes: dict[str, ThemeData] = {}
+    sources: list[Path] = sorted(themes_dir().glob("*.yaml"))
+    for item in map(Path, extra):
+        if item.is_dir():
+            sources += sorted(item.glob("*.y*ml"))
+        elif item.is_file():
+            sources.append(item)
+        else:
+            raise DataError(f"{item}: theme file or folder does not exist")
+    for path in sources:
+        theme = load_theme_file(path, catalogue)
+        themes[theme.name] = theme
+    return themes
+
+
+def resolve_theme(themes: dict[str, ThemeData], name: str) -> ThemeData:
+    """Accepts `smtp-dark` or just `dark`."""
+    for candidate in (name, f"smtp-{name}"):
+        if candidate in themes:
+            return themes[candidate]
+    raise DataError(f"--theme: no theme named {name!r} (available: {', '.join(sorted(themes))})")

@@ -1,0 +1,83 @@
+"""Safe, bounded YAML reading: every data file a site can edit comes through here."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from console.errors import DataError
+
+MAX_YAML_BYTES = 4 * 1024 * 1024
+
+
+def load_yaml(path: Path) -> Any:
+    """Reads one YAML file with the safe loader; any problem becomes a one-line DataError."""
+    try:
+        size = path.stat().st_size
+        if size > MAX_YAML_BYTES:
+            raise DataError(f"{path}: file is too large ({size} bytes; at most {MAX_YAML_BYTES})")
+        text = path.read_bytes().decode("utf-8")
+    except DataError:
+        raise
+    except UnicodeDecodeError as exc:
+        raise DataError(f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start})") from None
+    except OSError as exc:
+        raise DataError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    try:
+        return yaml.safe_load(text)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark
+        where = f" (line {mark.line + 1}, column {mark.column + 1})" if mark else ""
+        problem = exc.problem or exc.context or "invalid YAML"
+        raise DataError(f"{path}: YAML error{where}: {problem}") from None
+    except yaml.YAMLError as exc:
+        first = str(exc).splitlines()[0] if str(exc) else "invalid YAML"
+        raise DataError(f"{path}: YAML error: {first}") from None
+    except RecursionError:
+        raise DataError(f"{path}: YAML error: nesting too deep") from None
+
+
+def expect_mapping(value: Any, where: str) -> dict:
+    if not isinstance(value, dict):
+        raise DataError(f"{where}: expected a mapping, got {_kind(value)}")
+    return value
+
+
+def expect_list(value: Any, where: str) -> list:
+    if not isinstance(value, list):
+        raise DataError(f"{where}: expected a list, got {_kind(value)}")
+    return value
+
+
+def check_keys(entry: dict, allowed: set[str], required: set[str], where: str) -> None:
+    for key in entry:
+        if key not in allowed:
+            raise DataError(f"{where}: unknown key {key!r} (allowed: {', '.join(sorted(allowed))})")
+    for key in sorted(required):
+        if key not in entry:
+            raise DataError(f"{where}: missing key {key!r}")
+
+
+def expect_str(value: Any, where: str, *, allow_empty: bool = True) -> str:
+    if value is None and allow_empty:
+        return ""
+    if not isinstance(value, str):
+        raise DataError(f"{where}: expected text, got {_kind(value)}")
+    if not allow_empty and not value.strip():
+        raise DataError(f"{where}: must not be empty")
+    return value
+
+
+def expect_int(value: Any, where: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise DataError(f"{where}: expected a whole number, got {_kind(value)}")
+    return value
+
+
+def _kind(value: Any) -> str:
+    if value is None:
+        return "nothing"
+    return {dict: "a mapping", list: "a list", str: "text", int: "a number", float: "a number",
+            bool: "true/false"}.get(type(value), type(value).__name__)
