@@ -17,6 +17,9 @@ class Severity:
     meaning: str
     operator: str
     unknown: bool = False
+    alert: bool = False    # counted until acknowledged
+    notify: bool = False   # a new one raises a notification
+    mono: str = ""         # text style without colour (NO_COLOR): bold, reverse, underline...
 
 
 @dataclass(frozen=True, slots=True)

@@ -17,7 +17,8 @@ from console.yamlfile import (check_keys, expect_int, expect_list, expect_mappin
 FILE_KEYS = {"facility", "description", "release", "events", "severities", "layouts", "generic"}
 EVENT_KEYS = {"name", "id", "severity", "description", "action", "parameters", "templates",
               "template", "release", "facility"}
-SEVERITY_KEYS = {"name", "letter", "rank", "key", "meaning", "operator", "unknown"}
+SEVERITY_KEYS = {"name", "letter", "rank", "key", "meaning", "operator", "unknown", "alert", "notify", "mono"}
+STYLE_WORDS = {"bold", "italic", "underline", "reverse", "dim", "strike"}
 LAYOUT_KEYS = {"name", "regex", "time", "description", "example"}
 LAYOUT_GROUPS = {"letter", "facility", "event", "message"}
 GENERIC_KEYS = {"token", "timestamps"}
@@ -112,8 +113,25 @@ def _severity(raw, where: str) -> Severity:
         name=name, letter=letter, rank=expect_int(entry["rank"], f"{where}: rank"), key=key,
         meaning=expect_str(entry.get("meaning"), f"{where}: meaning"),
         operator=expect_str(entry.get("operator"), f"{where}: operator"),
-        unknown=bool(entry.get("unknown", False)),
+        unknown=_flag(entry, "unknown", where), alert=_flag(entry, "alert", where),
+        notify=_flag(entry, "notify", where), mono=_style(entry.get("mono"), f"{where}: mono"),
     )
+
+
+def _style(value, where: str) -> str:
+    style = expect_str(value, where)
+    bad = set(style.split()) - STYLE_WORDS
+    if bad:
+        raise DataError(f"{where}: unknown style word(s) {', '.join(sorted(bad))}"
+                        f" (allowed: {', '.join(sorted(STYLE_WORDS))})")
+    return style
+
+
+def _flag(entry: dict, key: str, where: str) -> bool:
+    value = entry.get(key, False)
+    if not isinstance(value, bool):
+        raise DataError(f"{where}: {key}: expected true or false")
+    return value
 
 
 def _event(raw, where: str, file_facility: str, file_release: str, path: Path) -> EventDef:

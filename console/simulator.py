@@ -40,18 +40,22 @@ class Simulator:
         self._by_name = {ev.name: ev for ev in catalogue.events.values()}
         self._letter = {s.name: s.letter for s in catalogue.severities}
         self.pid = self.rng.randint(1000, 30000)
+        self._session_ip: str | None = None  # one caller per session, so its events correlate
 
     # -- building blocks -----------------------------------------------------------------
     def _fill(self, text: str) -> str:
         rng = self.rng
         if "%ip" in text:
-            text = text.replace("%ip", f"{rng.choice((192, 198, 203))}.{rng.randint(0, 255)}."
-                                       f"{rng.randint(0, 255)}.{rng.randint(1, 254)}")
+            text = text.replace("%ip", self._session_ip or self._random_ip())
         if "%host" in text:
             text = text.replace("%host", rng.choice(("example.net", "mx.example.org", "relay.example.com")))
         if "%n" in text:
             text = text.replace("%n", str(rng.randint(1, 99999)))
         return text
+
+    def _random_ip(self) -> str:
+        rng = self.rng
+        return f"{rng.choice((192, 198, 203))}.{rng.randint(0, 255)}.{rng.randint(0, 255)}.{rng.randint(1, 254)}"
 
     def message(self, ev: EventDef) -> str:
         if not ev.templates:
@@ -86,11 +90,13 @@ class Simulator:
         return [self.line(n) for n in self.traffic["startup"] if n in self._by_name]
 
     def session(self) -> list[str]:
+        self._session_ip = self._random_ip()
         out = []
         for step in self.traffic["session"] + self.traffic["rare"]:
             name = self._pick(step)
             if name:
                 out.append(self.line(name))
+        self._session_ip = None
         return out
 
     def lines(self) -> Iterator[str]:

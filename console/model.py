@@ -1,0 +1,221 @@
+"""The events the console holds, and the filtered view of them the list shows.
+
+Held events are capped (oldest dropped first). The view is kept up to date
+incrementally as batches arrive; a filter change rebuilds it in one pass.
+No textual here: the UI reads `view` and the counters.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, deque
+from dataclasses import dataclass, field, replace
+
+from console.catalogue import Catalogue
+from console.event import Event
+from console.textfilter import TextFilter, compile_filter
+
+DEFAULT_HISTORY = 100_000
+
+
+@dataclass(frozen=True)
+class Filter:
+    severities: frozenset[str]
+    text: TextFilter = field(default_factory=lambda: compile_filter(""))
+    event: tuple[str, str] | None = None     # (facility, name): only this event
+    value: str | None = None                 # only events whose host or a parameter is this
+
+    def matches(self, ev: Event) -> bool:
+        if ev.sev.name not in self.severities:
+            return False
+        if self.event is not None and (ev.facility, ev.event) != self.event:
+            return False
+        if self.value is not None and ev.host != self.value and self.value not in ev.params.values():
+            return False
+        return self.text.matches(ev.raw)
+
+    @property
+    def narrowed(self) -> bool:
+        return bool(self.text.text) or self.event is not None or self.value is not None
+
+
+class View:
+    """The filtered events in order: a list with a moving start, so dropping the oldest is cheap."""
+
+    def __init__(self) -> None:
+        self._items: list[Event] = []
+        self._start = 0
+
+    def __len__(self) -> int:
+        return len(self._items) - self._start
+
+    def __getitem__(self, i: int) -> Event:
+        if i < 0:
+            i += len(self)
+        if not 0 <= i < len(self):
+            raise IndexError(i)
+        return self._items[self._start + i]
+
+    def extend(self, events: list[Event]) -> None:
+        self._items.extend(events)
+
+    def drop_through(self, seq: int) -> int:
+        """Forget events with seq <= `seq` at the front; returns how many went."""
+        items, start = self._items, self._start
+        n = len(items)
+        while start < n and items[start].seq <= seq:
+            start += 1
+        gone = start - self._start
+        self._start = start
+        if start > 4096 and start * 2 > n:
+            del items[:start]
+            self._start = 0
+        return gone
+
+    def index_of_seq(self, seq: int) -> int | None:
+        """Binary search: the view is in seq order."""
+        lo, hi = self._start, len(self._items)
+        items = self._items
+        while lo < hi:
+            mid = (lo + hi) // 2
+            if items[mid].seq < seq:
+                lo = mid + 1
+            else:
+                hi = mid
+        if lo < len(items) and items[lo].seq == seq:
+            return lo - self._start
+        return None
+
+    def nearest_index(self, seq: int) -> int:
+        """Index of the first event at or after seq (clamped), for keeping the cursor on a filter change."""
+        lo, hi = self._start, len(self._items)
+        items = self._items
+        while lo < hi:
+            mid = (lo + hi) // 2
+            if items[mid].seq < seq:
+                lo = mid + 1
+            else:
+                hi = mid
+        return max(0, min(lo - self._start, len(self) - 1))
+
+
+@dataclass
+class AddResult:
+    visible: int          # how many of the batch passed the filter
+    dropped: int          # held events dropped by the cap
+    dropped_visible: int  # of which were in the view (the list shifts up by this much)
+    notify: list[Event]   # new events whose severity raises a notification
+
+
+class EventModel:
+    def __init__(self, catalogue: Catalogue, history: int = DEFAULT_HISTORY) -> None:
+        self.catalogue = catalogue
+        self.history = max(1, history)
+        self.held: deque[Event] = deque()
+        self.view = View()
+        self.filter = Filter(frozenset(s.name for s in catalogue.severities))
+        self.dropped = 0
+        self.counts: Counter[str] = Counter()      # held events by severity
+        self.total = 0                             # events ever added
+        self._seq = 0
+        self._acked: set[int] = set()
+        self.unacked = 0                           # held, alerting, not acknowledged
+        self._alerting = frozenset(s.name for s in catalogue.severities if s.alert)
+        self._notifying = frozenset(s.name for s in catalogue.severities if s.notify)
+
+    # -- arriving events --------------------------------------------------------------
+    def add(self, events: list[Event]) -> AddResult:
+        match = self.filter.matches
+        passing = []
+        notify = []
+        counts = self.counts
+        for ev in events:
+            self._seq += 1
+            ev.seq = self._seq
+            name = ev.sev.name
+            counts[name] += 1
+            if name in self._alerting:
+                self.unacked += 1
+                if name in self._notifying:
+                    notify.append(ev)
+            if match(ev):
+                passing.append(ev)
+        self.held.extend(events)
+        self.total += len(events)
+        self.view.extend(passing)
+        dropped = dropped_visible = 0
+        over = len(self.held) - self.history
+        if over > 0:
+            last = None
+            for _ in range(over):
+                old = self.held.popleft()
+                last = old.seq
+                counts[old.sev.name] -= 1
+                if old.sev.name in self._alerting:
+                    if old.seq in self._acked:
+                        self._acked.discard(old.seq)
+                    else:
+                        self.unacked -= 1
+            dropped = over
+            self.dropped += over
+            dropped_visible = self.view.drop_through(last)
+        return AddResult(len(passing), dropped, dropped_visible, notify)
+
+    # -- filtering ----------------------------------------------------------------------
+    def set_filter(self, new: Filter) -> None:
+        self.filter = new
+        view = View()
+        match = new.matches
+        view.extend([ev for ev in self.held if match(ev)])
+        self.view = view
+
+    def toggle_severity(self, name: str) -> None:
+        sev = set(self.filter.severities)
+        sev.symmetric_difference_update({name})
+        self.set_filter(replace(self.filter, severities=frozenset(sev)))
+
+    def show_up_to_rank(self, rank: int) -> None:
+        names = {s.name for s in self.catalogue.severities if s.rank <= rank}
+        self.set_filter(replace(self.filter, severities=frozenset(names)))
+
+    def show_all_severities(self) -> None:
+        self.set_filter(replace(self.filter, severities=frozenset(s.name for s in self.catalogue.severities)))
+
+    def set_text(self, text: str) -> TextFilter:
+        tf = compile_filter(text)
+        self.set_filter(replace(self.filter, text=tf))
+        return tf
+
+    def only_event(self, ev: Event | None) -> None:
+        key = (ev.facility, ev.event) if ev is not None and ev.parsed else None
+        self.set_filter(replace(self.filter, event=key))
+
+    def only_value(self, value: str | None) -> None:
+        self.set_filter(replace(self.filter, value=value))
+
+    def clear_narrowing(self) -> None:
+        self.set_filter(replace(self.filter, text=compile_filter(""), event=None, value=None))
+
+    # -- acknowledging --------------------------------------------------------------------
+    def is_acked(self, ev: Event) -> bool:
+        return ev.seq in self._acked
+
+    def ack(self, ev: Event) -> int:
+        if ev.seq in self._acked or ev.seq <= self._seq - len(self.held):
+            return 0
+        self._acked.add(ev.seq)
+        if ev.sev.name in self._alerting:
+            self.unacked -= 1
+        return 1
+
+    def ack_similar(self, ev: Event) -> int:
+        """Every held event with the same facility and name (or, unparsed, the same severity)."""
+        n = 0
+        key = (ev.facility, ev.event)
+        for other in self.held:
+            if (other.facility, other.event) == key and (ev.parsed or other.sev is ev.sev):
+                if other.seq not in self._acked:
+                    self._acked.add(other.seq)
+                    n += 1
+                    if other.sev.name in self._alerting:
+                        self.unacked -= 1
+        return n

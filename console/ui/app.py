@@ -1,0 +1,386 @@
+"""The console application: wires tail → decode → model → list → panel, and the operator's keys."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import signal
+import time
+from collections import deque
+from dataclasses import replace
+from typing import Iterable
+
+from textual import work
+from textual.app import App, ComposeResult, SystemCommand
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.widgets import Footer, Input
+
+from console.catalogue import Catalogue
+from console.decoder import Decoder
+from console.event import Event
+from console.model import EventModel
+from console.safe_text import visible
+from console.themes_data import DEFAULT_THEME, ThemeData
+from console.ui.detail_panel import DetailPanel
+from console.ui.event_list import EventList
+from console.ui.filter_bar import FilterBar
+from console.ui.help_screen import HelpScreen
+from console.ui.severity_styles import SeverityStyles
+from console.ui.status_bar import StatusBar
+from console.ui.theme_bridge import to_textual
+
+_ADDRESS = re.compile(r"^(?:\d{1,3}(?:\.\d{1,3}){3}|\[?[0-9A-Fa-f:]*:[0-9A-Fa-f:.]+\]?)(?::\d+)?$")
+NOTIFY_PER_SECOND = 3
+SEVERITY_GROUP = Binding.Group("severities", compact=True)
+
+BASE_BINDINGS = [
+    Binding("q", "quit", "quit", id="quit"),
+    Binding("question_mark", "help", "help", id="help"),
+    Binding("slash", "filter", "filter", id="filter"),
+    Binding("enter", "open_panel", "details", id="details"),
+    Binding("escape", "escape", "close/clear", show=False, id="escape"),
+    Binding("space", "pause", "pause", id="pause"),
+    Binding("G,end", "follow", "follow", id="follow", key_display="G"),
+    Binding("a", "ack", "ack", id="ack"),
+    Binding("A", "ack_similar", "ack similar", id="ack-similar"),
+    Binding("o", "only_event", "only this event", id="only-event"),
+    Binding("h", "only_value", "only this caller/host", id="only-value"),
+    Binding("backspace", "back", "back", show=False, id="back"),
+    Binding("y", "copy", "copy raw", id="copy"),
+]
+
+
+class ConsoleApp(App[int]):
+    TITLE = "smtp-console"
+    CSS = """
+    Screen { layers: base; }
+    #main { height: 1fr; }
+    """
+
+    @classmethod
+    def for_catalogue(cls, catalogue: Catalogue) -> type["ConsoleApp"]:
+        """Severity keys come from the catalogue (severities.yaml), so the bindings are built from it."""
+        sev_bindings = [
+            Binding(s.key, f"toggle_severity('{s.name}')", f"{s.name}", group=SEVERITY_GROUP,
+                    id=f"toggle-{s.name}")
+            for s in catalogue.severities if s.key
+        ]
+        ranks = sorted({s.rank for s in catalogue.severities if not s.unknown})
+        rank_bindings = [
+            Binding(str(i), f"show_rank({rank})", f"rank ≤{rank}", show=False, id=f"rank-{i}")
+            for i, rank in enumerate(ranks[:9], 1)
+        ]
+        return type(cls.__name__, (cls,), {"BINDINGS": BASE_BINDINGS + sev_bindings + rank_bindings})
+
+    def __init__(self, *, catalogue: Catalogue, themes: dict[str, ThemeData], theme: str = DEFAULT_THEME,
+                 source=None, history: int = 100_000, title: str = "smtp-console",
+                 on_exit=None) -> None:
+        super().__init__()
+        self.catalogue = catalogue
+        self.decoder = Decoder(catalogue)
+        self.model = EventModel(catalogue, history)
+        self.theme_data = themes
+        self.source = source
+        self.console_title = title
+        self._on_exit = on_exit
+        for data in themes.values():
+            self.register_theme(to_textual(data))
+        self._initial_theme = theme
+        self.styles_by_theme: SeverityStyles = self._styles_for(theme)
+        self.event_list = EventList(self.model, self.styles_by_theme, id="events")
+        self.panel = DetailPanel(catalogue, id="panel")
+        self.status = StatusBar(id="status")
+        self.filter_bar = FilterBar(id="filter")
+        self._filter_stack: list = []
+        self._filter_note = ""
+        self._new_while_paused = 0
+        self._rates: deque[tuple[float, int]] = deque()
+        self._sources: dict[str, tuple[str, str]] = {}
+        self._notified: deque[float] = deque()
+        self._suppressed = 0
+        self._status_dirty = True
+        self.backfilling = source is not None
+
+    # -- layout ---------------------------------------------------------------------------
+    def compose(self) -> ComposeResult:
+        yield self.status
+        with Horizontal(id="main"):
+            yield self.event_list
+            yield self.panel
+        yield self.filter_bar
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.theme = self._initial_theme
+        self.event_list.focus()
+        self.set_interval(0.25, self._tick)
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGTERM, signal.SIGHUP):
+            try:
+                loop.add_signal_handler(sig, self.exit, 0)
+            except (NotImplementedError, RuntimeError, ValueError):
+                pass
+        if self.source is not None:
+            self._feed()
+        self._refresh_status()
+
+    def on_unmount(self) -> None:
+        if self._on_exit:
+            self._on_exit()
+
+    # -- themes ---------------------------------------------------------------------------
+    def _styles_for(self, name: str) -> SeverityStyles:
+        data = self.theme_data.get(name)
+        if data is None:  # a built-in Textual theme: borrow our dark or light severity colours
+            dark = self.available_themes.get(name).dark if name in self.available_themes else True
+            data = next((t for t in self.theme_data.values() if t.dark == dark),
+                        next(iter(self.theme_data.values())))
+        return SeverityStyles(self.catalogue, data, no_color=self.no_color)
+
+    def watch_theme(self, name: str) -> None:
+        self.styles_by_theme = self._styles_for(name)
+        self.event_list.set_styles(self.styles_by_theme)
+        self._refresh_status()
+
+    # -- feeding --------------------------------------------------------------------------
+    @work(exclusive=True, group="feed")
+    async def _feed(self) -> None:
+        async for batch in self.source.batches():
+            self.ingest_batch(batch)
+        self.backfilling = False
+
+    def ingest_batch(self, batch) -> None:
+        for state in batch.states:
+            self._sources[state.path] = (state.state, state.detail)
+        if self.backfilling and not batch.backfill:
+            self.backfilling = False
+        decode = self.decoder.decode
+        events = [decode(r.data, r.source, r.lineno, cut=r.cut) for r in batch.lines]
+        if events:
+            self.ingest(events, live=not batch.backfill)
+        self._status_dirty = True
+
+    def ingest(self, events: list[Event], *, live: bool = True) -> None:
+        """One batch: model first, then one list update and (rate-limited) notifications."""
+        result = self.model.add(events)
+        self._rates.append((time.monotonic(), len(events)))
+        if not self.event_list.following:
+            self._new_while_paused += result.visible
+        self.event_list.events_added(result.visible, result.dropped_visible, events)
+        if live and result.notify:
+            self._notify_severe(result.notify)
+        self._status_dirty = True
+
+    def _notify_severe(self, events: list[Event]) -> None:
+        """Critical and fatal always reach the operator, filtered or paused; bursts are summarised."""
+        now = time.monotonic()
+        while self._notified and now - self._notified[0] > 1.0:
+            self._notified.popleft()
+        for ev in events:
+            if len(self._notified) >= NOTIFY_PER_SECOND:
+                self._suppressed += 1
+                continue
+            self._notified.append(now)
+            name = f"{ev.facility}-{ev.event}" if ev.parsed else "unparsed"
+            self.notify(visible(f"{name}: {ev.message}")[:300], title=visible(f"{ev.sev.name.upper()}"),
+                        severity="error", timeout=12, markup=False)
+        if self._suppressed and len(self._notified) < NOTIFY_PER_SECOND:
+            self.notify(f"and {self._suppressed} more critical/fatal events", severity="error",
+                        timeout=12, markup=False)
+            self._suppressed = 0
+
+    def _tick(self) -> None:
+        if self._suppressed:
+            self._notify_severe([])
+        if self.source is not None and hasattr(self.source, "states"):
+            for path, state in self.source.states().items():
+                self._sources[path] = (state.state, state.detail)
+        self._refresh_status()
+
+    def _rate(self) -> float:
+        now = time.monotonic()
+        while self._rates and now - self._rates[0][0] > 5.0:
+            self._rates.popleft()
+        if not self._rates:
+            return 0.0
+        return sum(n for _, n in self._rates) / 5.0
+
+    def _refresh_status(self) -> None:
+        note = self._filter_note
+        if self.backfilling:
+            note = (note + "  " if note else "") + f"loading history… {len(self.model.held):,} events"
+        self.status.render_status(model=self.model, styles=self.styles_by_theme,
+                                  following=self.event_list.following,
+                                  new_while_paused=self._new_while_paused, rate=self._rate(),
+                                  sources=self._sources, filter_note=note, title=self.console_title)
+
+    # -- list and panel -------------------------------------------------------------------
+    def on_event_list_cursor_moved(self, message: EventList.CursorMoved) -> None:
+        if self.panel.is_open:
+            ev = message.event
+            self.panel.show(ev, acked=bool(ev and self.model.is_acked(ev)))
+
+    def on_event_list_follow_changed(self, message: EventList.FollowChanged) -> None:
+        if message.following:
+            self._new_while_paused = 0
+        self._refresh_status()
+
+    def action_open_panel(self) -> None:
+        ev = self.event_list.current
+        self.panel.add_class("open")
+        self.panel.show(ev, acked=bool(ev and self.model.is_acked(ev)))
+
+    def action_escape(self) -> None:
+        if self.panel.is_open:
+            self.panel.remove_class("open")
+            self.event_list.focus()
+        elif self.model.filter.narrowed:
+            self._push_filter()
+            self.model.clear_narrowing()
+            self._filter_note = ""
+            self.filter_bar.value = ""
+            self._filter_changed()
+
+    # -- severities -----------------------------------------------------------------------
+    def action_toggle_severity(self, name: str) -> None:
+        self.model.toggle_severity(name)
+        self._filter_changed()
+
+    def action_show_rank(self, rank: int) -> None:
+        self.model.show_up_to_rank(rank)
+        self._filter_changed()
+
+    def _filter_changed(self) -> None:
+        self.event_list.view_rebuilt()
+        if self.panel.is_open:
+            ev = self.event_list.current
+            self.panel.show(ev, acked=bool(ev and self.model.is_acked(ev)))
+        self._refresh_status()
+
+    # -- narrowing --------------------------------------------------------------------------
+    def _push_filter(self) -> None:
+        self._filter_stack.append(self.model.filter)
+        del self._filter_stack[:-50]
+
+    def action_filter(self) -> None:
+        self.filter_bar.add_class("open")
+        self.filter_bar.value = self.model.filter.text.text
+        self.filter_bar.focus()
+        self._push_filter()
+
+    def on_input_changed(self, message: Input.Changed) -> None:
+        if message.input is not self.filter_bar:
+            return
+        tf = self.model.set_text(message.value)
+        self._filter_note = tf.note
+        self._filter_changed()
+
+    def on_input_submitted(self, message: Input.Submitted) -> None:
+        if message.input is self.filter_bar:
+            self.filter_bar.remove_class("open")
+            self.event_list.focus()
+
+    def on_filter_bar_cancelled(self, message: FilterBar.Cancelled) -> None:
+        self.filter_bar.remove_class("open")
+        self.model.set_text("")
+        self._filter_note = ""
+        self._filter_changed()
+        self.event_list.focus()
+
+    def action_only_event(self) -> None:
+        ev = self.event_list.current
+        if ev is None or not ev.parsed:
+            self.notify("No event name to filter on here.", markup=False)
+            return
+        self._push_filter()
+        if self.model.filter.event == (ev.facility, ev.event):
+            self.model.only_event(None)
+        else:
+            self.model.only_event(ev)
+        self._filter_changed()
+
+    def action_only_value(self) -> None:
+        """Correlate one connection: the caller's address (a parameter that looks like one), else host."""
+        ev = self.event_list.current
+        if ev is None:
+            return
+        value = next((v for v in ev.params.values() if _ADDRESS.match(v.strip())), None) or ev.host
+        if not value:
+            self.notify("This event names no caller address or host.", markup=False)
+            return
+        self._push_filter()
+        self.model.only_value(None if self.model.filter.value == value else value)
+        self._filter_changed()
+
+    def action_back(self) -> None:
+        if not self._filter_stack:
+            return
+        self.model.set_filter(self._filter_stack.pop())
+        self._filter_note = self.model.filter.text.note
+        self._filter_changed()
+
+    # -- follow / pause -------------------------------------------------------------------
+    def action_pause(self) -> None:
+        self.event_list.set_following(not self.event_list.following)
+
+    def action_follow(self) -> None:
+        self.event_list.set_following(True)
+
+    # -- acknowledging, copying -----------------------------------------------------------
+    def action_ack(self) -> None:
+        ev = self.event_list.current
+        if ev is not None and self.model.ack(ev):
+            self.event_list.refresh()
+            self._refresh_status()
+
+    def action_ack_similar(self) -> None:
+        ev = self.event_list.current
+        if ev is None:
+            return
+        n = self.model.ack_similar(ev)
+        name = f"{ev.facility}-{ev.event}" if ev.parsed else "unparsed lines"
+        self.notify(visible(f"Acknowledged {n} × {name}"), markup=False)
+        self.event_list.refresh()
+        self._refresh_status()
+
+    def action_copy(self) -> None:
+        ev = self.event_list.current
+        if ev is None:
+            return
+        self.copy_to_clipboard(ev.raw)  # sent base64-encoded (OSC 52): inert on the terminal
+        self.notify(f"Copied line {ev.line} of {visible(ev.source)}", markup=False)
+
+    def action_help(self) -> None:
+        self.push_screen(HelpScreen(self.help_rows()))
+
+    def help_rows(self) -> list[tuple[str, str]]:
+        rows = []
+        sev_by_rank = sorted(self.catalogue.severities, key=lambda s: s.rank)
+        for binding in [*self.BINDINGS, *EventList.BINDINGS]:
+            if not isinstance(binding, Binding):
+                continue
+            what = binding.description
+            bid = binding.id or ""
+            if bid.startswith("toggle-"):
+                what = f"show or hide {what} events"
+            elif bid.startswith("rank-"):
+                rank = int(binding.action.split("(")[1].rstrip(")"))
+                what = "show only " + ", ".join(s.name for s in sev_by_rank if s.rank <= rank)
+            keys = binding.key_display or binding.key
+            keys = keys.replace("question_mark", "?").replace("slash", "/")
+            rows.append((keys, what))
+        rows += [("Ctrl+P", "command palette: every action and theme"),
+                 ("Esc", "close the panel, or clear the filters")]
+        return rows
+
+    # -- command palette ---------------------------------------------------------------------
+    def get_system_commands(self, screen) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        for binding in self.BINDINGS:
+            if isinstance(binding, Binding) and binding.description:
+                yield SystemCommand(binding.description.capitalize(), f"key {binding.key}",
+                                    lambda a=binding.action: self.call_next(self.run_action, a))
+        for name in self.theme_data:
+            yield SystemCommand(f"Theme: {name}", self.theme_data[name].description,
+                                lambda n=name: setattr(self, "theme", n))

@@ -1,0 +1,101 @@
+"""The side panel: everything known about the event under the cursor, from the line and the catalogue."""
+
+from __future__ import annotations
+
+from rich.console import Group
+from rich.table import Table
+from rich.text import Text
+from textual.containers import VerticalScroll
+from textual.widgets import Static
+
+from console.catalogue import Catalogue
+from console.event import Event
+from console.safe_text import visible
+
+
+def _t(value) -> Text:
+    """Log text as a Text object: never parsed as markup, control characters made visible."""
+    return Text(visible("" if value is None else str(value)))
+
+
+def describe(ev: Event, catalogue: Catalogue, *, acked: bool = False) -> Group:
+    head = Table.grid(padding=(0, 1))
+    head.add_column(style="bold", no_wrap=True)
+    head.add_column()
+    time = ev.time.isoformat(sep=" ", timespec="milliseconds") if ev.time else (ev.timestamp or "-")
+    sev = ev.sev
+    head.add_row("Time", _t(time))
+    letter = ev.letter or "-"
+    head.add_row("Severity", _t(f"{sev.name} ({letter})" + (" - acknowledged" if acked else "")))
+    if ev.parsed:
+        head.add_row("Facility", _t(ev.facility))
+        head.add_row("Event", _t(f"{ev.event}" + (f"  ID {ev.id}" if ev.id is not None else "")))
+    if ev.host:
+        head.add_row("Host", _t(ev.host))
+    if ev.program:
+        head.add_row("Program", _t(ev.program + (f"  pid {ev.pid}" if ev.pid is not None else "")))
+    head.add_row("Source", _t(f"{ev.source}:{ev.line}" + ("  (line cut at the length limit)" if ev.cut else "")))
+
+    parts: list = [head, Text("")]
+    if not ev.parsed:
+        parts.append(Text("Unparsed line: no L-FACILITY-Event token was found, so nothing is known"
+                          " about it beyond its text.", style="italic"))
+    elif ev.entry is None:
+        parts.append(Text(f"Unknown event: {visible(ev.facility)}-{visible(ev.event)} is not in the catalogue"
+                          f" (severity from the letter {visible(letter)}). Add it with --catalog DIR.",
+                          style="italic"))
+    else:
+        entry = ev.entry
+        params = Table(title="Parameters", title_justify="left", title_style="bold",
+                       show_header=True, header_style="bold", expand=True, box=None, padding=(0, 1))
+        params.add_column("name", ratio=1)
+        params.add_column("value", ratio=2)
+        if entry.parameters:
+            values = ev.params
+            if ev.params_split is False:
+                parts.append(Text("The message does not fit the catalogue template, so the parameters"
+                                  " could not be split; the whole text is the message.", style="italic"))
+            for i, name in enumerate(entry.parameters, 1):
+                params.add_row(Text(f"%{i} {name}"), _t(values.get(name, "")) if values else Text("-"))
+            parts.append(params)
+        else:
+            parts.append(Text("No parameters documented for this event.", style="italic"))
+        parts += [Text(""), Text("Description", style="bold"), _t(entry.description or "-"),
+                  Text(""), Text("Operator action", style="bold"),
+                  _t(entry.action or "No action given in the catalogue."),
+                  Text(f"Severity {sev.name}: {sev.meaning} {sev.operator}".strip(), style="dim")]
+        if entry.release and entry.release != "seed":
+            parts.append(Text(f"Catalogue: {entry.release} release", style="dim"))
+    parts += [Text(""), Text("Message", style="bold"), _t(ev.message or "-"),
+              Text(""), Text("Raw line", style="bold"), _t(ev.raw)]
+    return Group(*parts)
+
+
+class DetailPanel(VerticalScroll):
+    DEFAULT_CSS = """
+    DetailPanel {
+        width: 45%; min-width: 40; height: 1fr;
+        border-left: thick $primary; background: $panel; padding: 0 1; display: none;
+    }
+    DetailPanel.open { display: block; }
+    """
+
+    def __init__(self, catalogue: Catalogue, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.catalogue = catalogue
+        self.body = Static("", id="detail-body")
+        self.border_title = "Event"
+
+    def compose(self):
+        yield self.body
+
+    @property
+    def is_open(self) -> bool:
+        return self.has_class("open")
+
+    def show(self, ev: Event | None, *, acked: bool = False) -> None:
+        if ev is None:
+            self.body.update(Text("No event selected.", style="italic"))
+            return
+        self.border_title = visible(f"{ev.facility}-{ev.event}" if ev.parsed else "Unparsed line")
+        self.body.update(describe(ev, self.catalogue, acked=acked))

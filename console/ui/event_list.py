@@ -1,0 +1,249 @@
+"""The event list: draws only the rows on screen (Line API), from the model's filtered view."""
+
+from __future__ import annotations
+
+from rich.segment import Segment
+from rich.style import Style
+from textual.binding import Binding
+from textual.geometry import Size
+from textual.message import Message
+from textual.reactive import reactive
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from console.event import Event
+from console.model import EventModel
+from console.safe_text import visible
+from console.ui.severity_styles import SeverityStyles
+
+_CACHE_MAX = 2000
+
+
+def _time_text(ev: Event) -> str:
+    ts = ev.timestamp
+    if not ts:
+        return " " * 18
+    if ts[:1].isdigit() and len(ts) >= 19:  # ISO: MM-DD HH:MM:SS.mmm
+        frac = ts[20:23] if len(ts) > 19 and ts[19] in ".," else "000"
+        return f"{ts[5:10]} {ts[11:19]}.{frac.ljust(3, '0')}"
+    t = ev.time
+    return t.strftime("%m-%d %H:%M:%S.") + f"{t.microsecond // 1000:03d}" if t else ts[:18].ljust(18)
+
+
+class EventList(ScrollView, can_focus=True):
+    """Cursor and follow state live here; the events themselves live in the model."""
+
+    DEFAULT_CSS = """
+    EventList { height: 1fr; background: $surface; overflow-x: hidden; }
+    EventList:focus { background-tint: $foreground 2%; }
+    """
+
+    BINDINGS = [
+        Binding("up,k", "cursor_up", "up", show=False),
+        Binding("down,j", "cursor_down", "down", show=False),
+        Binding("pageup", "page_up", "page up", show=False),
+        Binding("pagedown", "page_down", "page down", show=False),
+        Binding("home,g", "first", "first", show=False),
+    ]
+
+    cursor: reactive[int] = reactive(0, always_update=True, repaint=False)
+
+    class CursorMoved(Message):
+        def __init__(self, event: Event | None) -> None:
+            self.event = event
+            super().__init__()
+
+    class FollowChanged(Message):
+        def __init__(self, following: bool) -> None:
+            self.following = following
+            super().__init__()
+
+    def __init__(self, model: EventModel, styles: SeverityStyles, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.model = model
+        self.sev_styles = styles
+        self.following = True
+        self._cursor_seq = 0
+        self._bottom_pending = False
+        self._cache: dict[tuple, Strip] = {}
+        self._widths = [18, 1, 22, 0, 14]  # time, letter, event, host, program
+
+    # -- data changes ---------------------------------------------------------------------
+    def set_styles(self, styles: SeverityStyles) -> None:
+        self.sev_styles = styles
+        self._cache.clear()
+        self.refresh()
+
+    def events_added(self, added_visible: int, dropped_visible: int, batch: list[Event]) -> None:
+        """Called once per batch: keep the cursor on its event, or follow the newest."""
+        for ev in batch[-200:]:
+            self._grow_columns(ev)
+        n = len(self.model.view)
+        self.virtual_size = Size(self.size.width, n)
+        if self.following:
+            self._set_cursor(n - 1, scroll=False)
+            self._scroll_bottom()
+        elif dropped_visible:
+            # the oldest rows left: shift so the operator's place stays put on screen
+            self._set_cursor(max(0, self.cursor - dropped_visible), scroll=False)
+            self.scroll_to(y=max(0, self.scroll_offset.y - dropped_visible), animate=False, immediate=True)
+        self.refresh()
+
+    def view_rebuilt(self) -> None:
+        """After a filter change: stay on the same event, or the nearest one after it."""
+        n = len(self.model.view)
+        self._cache.clear()
+        self.virtual_size = Size(self.size.width, n)
+        if self.following or n == 0:
+            self._set_cursor(max(0, n - 1))
+        else:
+            self._set_cursor(self.model.view.nearest_index(self._cursor_seq))
+        self.refresh()
+
+    def _grow_columns(self, ev: Event) -> None:
+        w = self._widths
+        name = len(ev.facility or "") + len(ev.event or "") + 1 if ev.parsed else 10
+        if name > w[2] and name <= 40:
+            w[2] = name
+            self._cache.clear()
+        if ev.host and len(ev.host) > w[3] and len(ev.host) <= 24:
+            w[3] = len(ev.host)
+            self._cache.clear()
+        if ev.program:
+            prog = len(ev.program) + (len(str(ev.pid)) + 2 if ev.pid is not None else 0)
+            if prog > w[4] and prog <= 24:
+                w[4] = prog
+                self._cache.clear()
+
+    # -- cursor ---------------------------------------------------------------------------
+    @property
+    def current(self) -> Event | None:
+        view = self.model.view
+        if 0 <= self.cursor < len(view):
+            return view[self.cursor]
+        return None
+
+    def _set_cursor(self, index: int, *, scroll: bool = True) -> None:
+        n = len(self.model.view)
+        index = max(0, min(index, n - 1)) if n else 0
+        old = self.cursor
+        self.cursor = index
+        ev = self.current
+        self._cursor_seq = ev.seq if ev else 0
+        if scroll:
+            self._scroll_to_cursor()
+        if old != index:
+            self.refresh()
+        self.post_message(self.CursorMoved(ev))
+
+    def _scroll_to_cursor(self) -> None:
+        height = max(1, self.size.height)
+        y = self.scroll_offset.y
+        if self.cursor < y:
+            self.scroll_to(y=self.cursor, animate=False, immediate=True)
+        elif self.cursor >= y + height:
+            self.scroll_to(y=self.cursor - height + 1, animate=False, immediate=True)
+
+    def set_following(self, following: bool) -> None:
+        if following == self.following:
+            return
+        self.following = following
+        self.post_message(self.FollowChanged(following))
+        if following:
+            self.action_last()
+
+    def action_cursor_up(self) -> None:
+        self.set_following(False)
+        self._set_cursor(self.cursor - 1)
+
+    def action_cursor_down(self) -> None:
+        self._set_cursor(self.cursor + 1)
+
+    def action_page_up(self) -> None:
+        self.set_following(False)
+        self._set_cursor(self.cursor - max(1, self.size.height - 1))
+
+    def action_page_down(self) -> None:
+        self._set_cursor(self.cursor + max(1, self.size.height - 1))
+
+    def action_first(self) -> None:
+        self.set_following(False)
+        self._set_cursor(0)
+
+    def action_last(self) -> None:
+        self._set_cursor(len(self.model.view) - 1, scroll=False)
+        self._scroll_bottom()
+
+    def _scroll_bottom(self) -> None:
+        # the new virtual size takes effect at the next layout; scroll once it has
+        if not self._bottom_pending:
+            self._bottom_pending = True
+            self.call_after_refresh(self._do_scroll_bottom)
+
+    def _do_scroll_bottom(self) -> None:
+        self._bottom_pending = False
+        if self.following:
+            self.scroll_to(y=self.max_scroll_y, animate=False, immediate=True)
+
+    def on_click(self, event) -> None:
+        row = self.scroll_offset.y + event.y
+        if 0 <= row < len(self.model.view):
+            self.set_following(False)
+            self._set_cursor(row)
+
+    def on_resize(self, event) -> None:
+        self._cache.clear()
+        self.virtual_size = Size(self.size.width, len(self.model.view))
+        self._scroll_to_cursor()
+
+    def _on_mouse_scroll_up(self, event) -> None:
+        self.set_following(False)
+
+    # -- drawing --------------------------------------------------------------------------
+    def render_line(self, y: int) -> Strip:
+        width = self.size.width
+        index = self.scroll_offset.y + y
+        view = self.model.view
+        if not 0 <= index < len(view):
+            return Strip.blank(width, self.rich_style)
+        ev = view[index]
+        selected = index == self.cursor
+        acked = self.model.is_acked(ev)
+        key = (ev.seq, selected, acked, width, selected and self.has_focus)
+        strip = self._cache.get(key)
+        if strip is None:
+            strip = self._build(ev, selected, acked, width)
+            if len(self._cache) >= _CACHE_MAX:
+                self._cache.clear()
+            self._cache[key] = strip
+        return strip
+
+    def _build(self, ev: Event, selected: bool, acked: bool, width: int) -> Strip:
+        """Every piece of log text goes through visible(): nothing in a line can act on the terminal."""
+        styles = self.sev_styles
+        base = self.rich_style
+        line_style = base + styles.for_line(ev.sev.name)
+        badge = base + styles.for_badge(ev.sev.name)
+        if acked:
+            line_style += Style(dim=True)
+            badge += Style(dim=True)
+        w = self._widths
+        name = f"{ev.facility}-{ev.event}" if ev.parsed else "(unparsed)"
+        who = ""
+        if w[3]:
+            who = visible(ev.host or "")[: w[3]].ljust(w[3]) + " "
+        program = visible(f"{ev.program}[{ev.pid}]" if ev.pid is not None else (ev.program or ""))
+        segments = [
+            Segment(_time_text(ev) + " ", line_style),
+            Segment(visible(ev.letter or "?")[:1], badge),
+            Segment(" " + visible(name)[: w[2]].ljust(w[2]) + " ", line_style + Style(bold=True)),
+            Segment(who + program[: w[4]].ljust(w[4]) + " ", line_style),
+            Segment(visible(ev.message), line_style),
+        ]
+        if ev.cut:
+            segments.append(Segment(" [cut]", line_style + Style(italic=True)))
+        strip = Strip(segments).crop_extend(0, width, base)
+        if selected:
+            # reverse reads in every theme and with NO_COLOR; the row keeps its severity colour
+            strip = strip.apply_style(Style(reverse=True, bold=self.has_focus))
+        return strip

@@ -1,0 +1,70 @@
+"""From parsed options to a running console: paths, config, themes, the demo, the tailer."""
+
+from __future__ import annotations
+
+import glob
+import os
+
+from console.catalogue import Catalogue
+from console.errors import DataError
+from console.linereader import DEFAULT_MAX_LINE
+from console.model import DEFAULT_HISTORY
+from console.themes_data import DEFAULT_THEME, load_themes, resolve_theme
+
+DEFAULT_GLOB = "/var/isode/log/mta-event*.log"
+
+
+def _site_theme_sources(args, config: dict) -> list[str]:
+    from console.config import config_dir
+    sources = list(config.get("themes", [])) + list(args.themes or [])
+    user_dir = config_dir() / "themes"
+    if user_dir.is_dir():
+        sources.insert(0, str(user_dir))
+    return sources
+
+
+def launch(args, config: dict, catalogue: Catalogue) -> int:
+    from console.tail import Follower
+    from console.ui.app import ConsoleApp
+
+    themes = load_themes(_site_theme_sources(args, config), catalogue)
+    theme = resolve_theme(themes, args.theme or config.get("theme") or DEFAULT_THEME).name
+    history = args.history or config.get("history") or DEFAULT_HISTORY
+    lines = args.lines if args.lines is not None else config.get("lines", 1000)
+    max_line = args.max_line or config.get("max_line") or DEFAULT_MAX_LINE
+
+    demo = None
+    title = "smtp-console"
+    if args.demo:
+        from console.demo import DemoWriter
+        demo = DemoWriter(catalogue).start()
+        paths = [demo.glob]
+        title = "smtp-console DEMO"
+    else:
+        paths = list(args.paths) or list(config.get("paths", []))
+        if not paths:
+            if not glob.glob(DEFAULT_GLOB):
+                raise DataError(f"no event log at {DEFAULT_GLOB}: give one "
+                                "(smtp-console /path/to/mta-event.log) or try smtp-console --demo")
+            paths = [DEFAULT_GLOB]
+    if "-" in paths:
+        raise DataError("-: the console reads its keys from the terminal; for standard input use"
+                        " `smtp-console decode --follow -`")
+
+    decoder_key = None
+    try:
+        from console.decoder import Decoder
+        decoder_key = Decoder(catalogue).sort_key
+    except Exception:  # pragma: no cover - ordering is a nicety
+        decoder_key = None
+    follower = Follower(paths, lines=lines, from_start=args.from_start, max_line=max_line,
+                        sort_key=decoder_key)
+    app_class = ConsoleApp.for_catalogue(catalogue)
+    app = app_class(catalogue=catalogue, themes=themes, theme=theme, source=follower,
+                    history=history, title=title, on_exit=demo.stop if demo else None)
+    try:
+        app.run()
+    finally:
+        if demo is not None:
+            demo.stop()
+    return app.return_code or 0

@@ -1,0 +1,38 @@
+"""Rich styles for each severity, from the current theme (or weight alone under NO_COLOR)."""
+
+from __future__ import annotations
+
+from rich.style import Style
+
+from console.catalogue import Catalogue
+from console.themes_data import ThemeData
+
+
+def _words(style: str) -> dict:
+    return {w: True for w in style.split()}
+
+
+class SeverityStyles:
+    def __init__(self, catalogue: Catalogue, theme: ThemeData, *, no_color: bool = False) -> None:
+        self.line: dict[str, Style] = {}
+        self.badge: dict[str, Style] = {}
+        for sev in catalogue.severities:
+            if no_color:
+                words = _words(sev.mono)
+                self.badge[sev.name] = Style(**words)
+                self.line[sev.name] = Style(**{k: v for k, v in words.items() if k != "reverse"})
+                continue
+            spec = theme.severity_style(sev.name)
+            words = _words(spec.style)
+            self.badge[sev.name] = Style(color=spec.color, **words)
+            # the whole line takes the colour; reverse stays on the letter so text remains readable
+            self.line[sev.name] = Style(color=spec.color,
+                                        **{k: v for k, v in words.items() if k != "reverse"})
+        self.unknown_line = self.line.get(catalogue.unknown.name, Style())
+        self.unknown_badge = self.badge.get(catalogue.unknown.name, Style())
+
+    def for_line(self, name: str) -> Style:
+        return self.line.get(name, self.unknown_line)
+
+    def for_badge(self, name: str) -> Style:
+        return self.badge.get(name, self.unknown_badge)

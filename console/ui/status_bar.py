@@ -1,0 +1,84 @@
+"""The header: counts per severity (which also shows what is visible), alerts, rate, follow state,
+the state of every source and the active filters. Rebuilt a few times a second, never per line."""
+
+from __future__ import annotations
+
+import os
+
+from rich.style import Style
+from rich.text import Text
+from textual.widgets import Static
+
+from console.model import EventModel
+from console.safe_text import visible
+from console.ui.severity_styles import SeverityStyles
+
+
+def _n(value: int) -> str:
+    return f"{value:,}"
+
+
+class StatusBar(Static):
+    DEFAULT_CSS = """
+    StatusBar { height: auto; max-height: 6; background: $panel; color: $foreground; padding: 0 1; }
+    """
+
+    def render_status(self, *, model: EventModel, styles: SeverityStyles, following: bool,
+                      new_while_paused: int, rate: float, sources: dict[str, tuple[str, str]],
+                      filter_note: str = "", title: str = "smtp-console") -> None:
+        top = Text(no_wrap=True, overflow="ellipsis")
+        top.append(f"{title} ", style="bold")
+        if following:
+            top.append(" ● FOLLOWING ", style="bold reverse")
+        else:
+            top.append(" ‖ PAUSED ", style="bold reverse")
+            if new_while_paused:
+                top.append(f" +{_n(new_while_paused)} new (G to follow)", style="bold")
+        top.append("  ")
+        if model.unacked:
+            top.append(f" {_n(model.unacked)} unacknowledged ", style=Style(bold=True, reverse=True))
+        else:
+            top.append("0 unacknowledged", style="dim")
+        top.append(f"  {rate:,.1f} ev/s")
+        top.append(f"  held {_n(len(model.held))}/{_n(model.history)}")
+        top.append(f"  dropped {_n(model.dropped)}", style="bold" if model.dropped else "dim")
+        top.append(f"  shown {_n(len(model.view))}")
+
+        sev_line = Text(no_wrap=True, overflow="ellipsis")
+        shown = model.filter.severities
+        for sev in model.catalogue.severities:
+            on = sev.name in shown
+            style = styles.for_badge(sev.name) if on else Style(dim=True, strike=True)
+            key = sev.key or "·"
+            sev_line.append(f"{key}", style=Style(bold=True, underline=True))
+            sev_line.append(f" {sev.letter} {sev.name} {_n(model.counts.get(sev.name, 0))}", style=style)
+            sev_line.append("  ")
+
+        src = Text("sources: ", style="dim", no_wrap=True, overflow="ellipsis")
+        for i, (path, (state, detail)) in enumerate(sorted(sources.items())):
+            if i:
+                src.append(" · ", style="dim")
+            name = os.path.basename(path) or path
+            good = state in ("following", "rotated", "truncated", "ended")
+            src.append(visible(name), style="bold" if good else Style(bold=True, reverse=True))
+            src.append(" " + visible(state + (f" ({detail})" if detail and not good else "")))
+        if not sources:
+            src.append("none yet")
+
+        lines = [top, sev_line, src]
+        f = model.filter
+        if f.narrowed or filter_note:
+            flt = Text("filter: ", style="bold", no_wrap=True, overflow="ellipsis")
+            if f.text.text:
+                flt.append(f"/{visible(f.text.text)}/ ")
+            if f.event:
+                flt.append(f"only {visible(f.event[0])}-{visible(f.event[1])} ")
+            if f.value is not None:
+                flt.append(f"only {visible(f.value)} ")
+            if filter_note:
+                flt.append(visible(filter_note), style="italic")
+            flt.append("  (backspace: back, esc: clear)", style="dim")
+            lines.append(flt)
+        out = Text("\n", no_wrap=True, overflow="ellipsis").join(lines)
+        out.no_wrap = True
+        self.update(out)
