@@ -105,7 +105,7 @@ class Catalogue:
     def find(self, name_or_id: str) -> list[EventDef]:
         """For `smtp-console catalog X`: an ID, a name, FACILITY-Name or L-FACILITY-Name, any case."""
         key = name_or_id.strip()
-        if key.isdigit():
+        if key.isascii() and key.isdigit():
             return [e for e in self.events.values() if e.id == int(key)]
         parts = key.split("-")
         name = parts[-1].lower()

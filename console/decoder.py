@@ -7,6 +7,13 @@ from console.event import Event
 from console.timestamps import sort_text
 
 
+def _pid(text: str | None) -> int | None:
+    """Site layouts may capture anything as a pid: only a plain number becomes one."""
+    if text and len(text) < 19 and text.isascii() and text.isdigit():
+        return int(text)
+    return None
+
+
 class Decoder:
     """Holds per-catalogue look-up caches; one per catalogue, reused for every line."""
 
@@ -28,19 +35,16 @@ class Decoder:
         return self.decode_text(text, source, line, cut=cut)
 
     def decode_text(self, text: str, source: str = "", line: int = 0, *, cut: bool = False) -> Event:
-        layouts = self._layouts
-        for i, layout in enumerate(layouts):
+        for layout in self._layouts:  # in catalogue order: the first that matches wins
             m = layout.regex.match(text)
             if m is None:
                 continue
-            if i:  # the layout that matched last is tried first next time
-                layouts.insert(0, layouts.pop(i))
             groups = m.groupdict()
             letter, facility, name = groups["letter"], groups["facility"], groups["event"]
             pid = groups.get("pid")
             return Event(text, source, line, cut=cut, timestamp=groups.get("timestamp"),
                          time_kind=layout.time, host=groups.get("host"),
-                         program=groups.get("program"), pid=int(pid) if pid and len(pid) < 19 else None,
+                         program=groups.get("program"), pid=_pid(pid),
                          letter=letter, facility=facility, event=name,
                          message=groups["message"] or "", sev=self._letters.get(letter, self._unknown),
                          entry=self._entry(facility, name), layout=layout.name)

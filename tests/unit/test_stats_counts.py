@@ -1,0 +1,287 @@
+"""stats.count_files + summarise give the same numbers as decoding the file line by line."""
+
+from __future__ import annotations
+
+import io
+from collections import Counter
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from console import stats
+from console.decoder import Decoder
+from console.errors import DataError
+from console.linereader import DEFAULT_MAX_LINE, iter_lines
+from console.simulator import LAYOUTS, write_log
+
+ODD_LINES = [
+    b"",
+    b"just some text with no token",
+    b"2026-11-24 10:15:03.123 smtpsrvr[2817] I-MTA_SMTP-Connection: connection from 192.0.2.1 (x)\r",
+    b"2026-11-24 10:15:03.123\tsmtpsrvr[2817]\tW-MTA_SMTP-SPFnone\tx from y",
+    b"\xff\xfe\xfd not utf-8 N-MTA_SMTP-Notice: caf\xe9",
+    b"a b c d e f g h i j E-MTA_SMTP-Error: token after many fields",
+    b"<13>1 2026-11-24T10:15:03Z foo bar E-SMTP-BufferTooBig: 192.0.2.1 sent a line longer than 9 bytes",
+    b"2026-11-24 10:15:03.123 smtpsrvr[2817] X-MTA_SMTP-Connection: unknown letter",
+    b"2026-11-24 10:15:03.123 smtpsrvr[2817] W-MTA_SMTP-BrandNew: unknown event",
+    b"2026-11-24 10:15:03.123 smtpsrvr[2817] E-OTHER_FAC-Thing: unknown facility",
+    b"nul\x00byte I-MTA_SMTP-Timeout: 192.0.2.1",
+    b"lowercase i-MTA_SMTP-Timeout is no token",
+    b"Nov 24 10:15:03 mail1 smtpsrvr: P-MTA_SMTP-ReadPDU: /var/isode/pdu/1",
+    b"   ",
+    b"xI-MTA_SMTP-Timeout: glued to a word",
+]
+
+
+def per_line_summary(paths, catalogue, max_line=DEFAULT_MAX_LINE) -> dict:
+    dec = Decoder(catalogue)
+    sev: Counter = Counter()
+    events: Counter = Counter()
+    n = unparsed = 0
+    for path in paths:
+        with open(path, "rb") as f:
+            for lineno, data, cut in iter_lines(f, max_line):
+                ev = dec.decode(data, str(path), lineno, cut=cut)
+                n += 1
+                sev[ev.severity] += 1
+                if ev.parsed:
+                    events[f"{ev.facility}-{ev.event}"] += 1
+                else:
+                    unparsed += 1
+    return {"lines": n, "by_severity": dict(sev), "by_event": dict(events), "unparsed": unparsed}
+
+
+def write_mixed(path: Path, catalogue, layout: str, seed: int, n: int = 3000) -> Path:
+    write_log(path, n, catalogue, seed=seed, layout=layout)
+    with open(path, "ab") as f:
+        for i, odd in enumerate(ODD_LINES * 3):
+            f.write(odd + b"\n")
+        f.write(b"2026-11-24 10:15:04.000 smtpsrvr[1] N-MTA_SMTP-Close: no newline at the end")
+    return path
+
+
+@pytest.fixture(scope="module")
+def logs(tmp_path_factory, catalogue):
+    d = tmp_path_factory.mktemp("logs")
+    return [write_mixed(d / f"mta-event-{layout}.log", catalogue, layout, seed=i)
+            for i, layout in enumerate(LAYOUTS)]
+
+
+def _summary(paths, catalogue, **kw) -> dict:
+    return stats.summarise(stats.count_files([str(p) for p in paths], catalogue, **kw), catalogue)
+
+
+def _same(got: dict, want: dict) -> None:
+    assert set(got) == {"lines", "by_severity", "by_event", "unparsed"}
+    assert got["lines"] == want["lines"]
+    assert got["unparsed"] == want["unparsed"]
+    assert got["by_severity"] == want["by_severity"]
+    assert got["by_event"] == want["by_event"]
+
+
+@pytest.mark.parametrize("index", range(len(LAYOUTS)), ids=list(LAYOUTS))
+def test_counts_equal_a_per_line_decode(logs, catalogue, index):
+    path = logs[index]
+    got = _summary([path], catalogue, workers=1)
+    want = per_line_summary([path], catalogue)
+    assert want["lines"] == 3000 + 3 * len(ODD_LINES) + 1
+    assert want["unparsed"] > 0 and "unknown" in want["by_severity"]
+    _same(got, want)
+
+
+def test_counts_over_several_files(logs, catalogue):
+    _same(_summary(logs, catalogue, workers=1), per_line_summary(logs, catalogue))
+
+
+def test_severity_sums_to_lines_and_is_in_rank_order(logs, catalogue):
+    got = _summary(logs, catalogue, workers=1)
+    assert sum(got["by_severity"].values()) == got["lines"]
+    assert sum(got["by_event"].values()) == got["lines"] - got["unparsed"]
+    ranks = [catalogue.severity(name).rank for name in got["by_severity"]]
+    assert ranks == sorted(ranks)
+    counts = list(got["by_event"].values())
+    assert counts == sorted(counts, reverse=True)
+
+
+def test_two_process_split_gives_the_same_result(logs, catalogue, monkeypatch):
+    single = _summary(logs, catalogue, workers=1)
+    monkeypatch.setattr(stats, "SPLIT_AT", 4096)
+    monkeypatch.setattr(stats, "BLOCK", 1000)  # also exercises the block edges in each piece
+    monkeypatch.setattr(stats, "SLICE", 300, raising=False)
+    for p in logs:
+        assert len(stats._ranges(str(p), p.stat().st_size, 2)) >= 2, "the split did not happen"
+    split = _summary(logs, catalogue, workers=2)
+    assert split == single
+    _same(split, per_line_summary(logs, catalogue))
+    assert sum(split["by_severity"].values()) == split["lines"]
+
+
+def test_many_pieces_cover_every_line(logs, catalogue, monkeypatch):
+    monkeypatch.setattr(stats, "SPLIT_AT", 1)
+    path = logs[0]
+    ranges = stats._ranges(str(path), path.stat().st_size, 7)
+    assert ranges[0][0] == 0 and ranges[-1][1] == path.stat().st_size
+    assert all(a < b for a, b in ranges)
+    assert all(prev[1] == nxt[0] for prev, nxt in zip(ranges, ranges[1:]))
+    data = path.read_bytes()
+    assert all(data[a - 1:a] == b"\n" for a, _ in ranges[1:])  # every piece starts a line
+
+
+def test_count_stream_equals_count_files(logs, catalogue, monkeypatch):
+    path = logs[1]
+    monkeypatch.setattr(stats, "BLOCK", 777)
+    from_stream = stats.summarise(stats.count_stream(io.BytesIO(path.read_bytes()), catalogue),
+                                  catalogue)
+    assert from_stream == _summary([path], catalogue, workers=1)
+
+
+def test_empty_file(tmp_path, catalogue):
+    p = tmp_path / "empty.log"
+    p.write_bytes(b"")
+    got = _summary([p], catalogue, workers=1)
+    assert got == {"lines": 0, "by_severity": {}, "by_event": {}, "unparsed": 0}
+
+
+def test_missing_file_is_a_one_line_data_error(tmp_path, catalogue):
+    missing = tmp_path / "nope.log"
+    with pytest.raises(DataError) as info:
+        stats.count_files([str(missing)], catalogue)
+    assert str(missing) in str(info.value) and "\n" not in str(info.value)
+
+
+def test_directory_is_a_data_error(tmp_path, catalogue):
+    with pytest.raises(DataError) as info:
+        stats.count_files([str(tmp_path)], catalogue)
+    assert str(tmp_path) in str(info.value)
+
+
+# -- lines where a quick scan and the decoder could disagree -----------------------------------
+
+def _compare_one(tmp_path, catalogue, data: bytes, max_line: int = DEFAULT_MAX_LINE):
+    p = tmp_path / "one.log"
+    p.write_bytes(data)
+    return _summary([p], catalogue, workers=1, max_line=max_line), \
+        per_line_summary([p], catalogue, max_line=max_line)
+
+
+def test_token_beyond_max_line_is_not_counted(tmp_path, catalogue):
+    """decode cuts a long line at max_line (iter_lines); stats must not see past the cut."""
+    data = b"x" * 100 + b" I-MTA_SMTP-Connection: connection from a (b)\nnext line\n"
+    got, want = _compare_one(tmp_path, catalogue, data, max_line=50)
+    assert want["unparsed"] == 2
+    _same(got, want)
+
+
+def test_first_token_anywhere_wins(tmp_path, catalogue):
+    """The generic rule takes the first token anywhere, not the first at a field start."""
+    data = b"relay (E-MTA_SMTP-Error) I-MTA_SMTP-Connection: connection from a (b)\n"
+    got, want = _compare_one(tmp_path, catalogue, data)
+    assert want["by_event"] == {"MTA_SMTP-Error": 1}
+    _same(got, want)
+
+
+def test_hyphenated_host_name_is_not_a_token(tmp_path, catalogue):
+    """A syslog host shaped like a token: the layout's token counts, not the host."""
+    data = b"Nov 24 10:15:03 M-switch-01 smtpsrvr[2817]: I-MTA_SMTP-Connection: connection from a (b)\n"
+    got, want = _compare_one(tmp_path, catalogue, data)
+    assert want["by_event"] == {"MTA_SMTP-Connection": 1}
+    _same(got, want)
+
+
+def test_token_followed_by_a_hyphen(tmp_path, catalogue):
+    """The layouts accept 'Connection-extra' (event Connection); stats must agree."""
+    data = b"2026-11-24 10:15:03.123 smtpsrvr[2817] I-MTA_SMTP-Connection-extra: x\n"
+    got, want = _compare_one(tmp_path, catalogue, data)
+    _same(got, want)
+
+
+# -- property: any bytes at all, stats says what a per-line decode says -----------------------
+
+def _sim_lines() -> list[bytes]:
+    from datetime import datetime
+
+    from console.catalogue_loader import load_catalogue
+    from console.simulator import Simulator
+    cat = load_catalogue()
+    out = []
+    for i, layout in enumerate(LAYOUTS):
+        sim = Simulator(cat, seed=10 + i, layout=layout, start=datetime(2026, 11, 24))
+        out += [line.encode() for line in sim.every_event()[:12]]
+    return out + ODD_LINES
+
+
+SIM_LINES = _sim_lines()
+FRAGMENTS = [b"2026-11-24 10:15:03.123 ", b"2026-11-24T10:15:03Z ", b"Nov 24 10:15:03 ", b"mail1 ",
+             b"M-switch-01 ", b"smtpsrvr[2817] ", b"smtpsrvr[2817]: ", b"smtpsrvr: ", b"I-MTA_SMTP-Connection",
+             b"E-SMTP-BufferTooBig", b"X-FOO-Bar", b": ", b" ", b"\t", b"\r", b"-", b"[", b"]", b"\xff",
+             b"\xc3\xa9", b"\x00", b"h" * 200, b"9" * 150, b"(W-MTA_SMTP-SPFnone)", b"x"]
+
+
+@st.composite
+def log_bytes(draw):
+    lines = []
+    for _ in range(draw(st.integers(0, 12))):
+        kind = draw(st.integers(0, 3))
+        if kind == 0:
+            line = draw(st.sampled_from(SIM_LINES))
+        elif kind == 1:
+            line = b"".join(draw(st.lists(st.sampled_from(FRAGMENTS), max_size=8)))
+        elif kind == 2:
+            line = draw(st.binary(max_size=80)).replace(b"\n", b"")
+        else:
+            base = bytearray(draw(st.sampled_from(SIM_LINES)))
+            pos = draw(st.integers(0, len(base)))
+            base[pos:pos] = draw(st.sampled_from(FRAGMENTS))
+            line = bytes(base)
+        lines.append(line)
+    data = b"\n".join(lines)
+    if lines and draw(st.booleans()):
+        data += b"\n"
+    return data
+
+
+@settings(max_examples=250, deadline=None)
+@given(data=log_bytes(), max_line=st.sampled_from([6, 40, 300, 1024, 4096, DEFAULT_MAX_LINE]),
+       block=st.sampled_from([None, 5, 64, 1000]), slc=st.sampled_from([None, 3, 200]))
+def test_count_stream_equals_per_line_decode(catalogue, data, max_line, block, slc):
+    from console.decoder import Decoder
+    with pytest.MonkeyPatch.context() as mp:
+        if block:
+            mp.setattr(stats, "BLOCK", block)
+        if slc:
+            mp.setattr(stats, "SLICE", slc, raising=False)
+        got = stats.summarise(stats.count_stream(io.BytesIO(data), catalogue, max_line=max_line),
+                              catalogue)
+    dec = Decoder(catalogue)
+    sev: Counter = Counter()
+    events: Counter = Counter()
+    n = unparsed = 0
+    for lineno, line, cut in iter_lines(io.BytesIO(data), max_line):
+        ev = dec.decode(line, "-", lineno, cut=cut)
+        n += 1
+        sev[ev.severity] += 1
+        if ev.parsed:
+            events[f"{ev.facility}-{ev.event}"] += 1
+        else:
+            unparsed += 1
+    _same(got, {"lines": n, "by_severity": dict(sev), "by_event": dict(events), "unparsed": unparsed})
+
+
+def test_counts_with_a_site_layout_equal_a_per_line_decode(tmp_path, logs):
+    from console.catalogue_loader import load_catalogue
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "pipe.yaml").write_text(
+        "layouts:\n  - name: pipe\n    regex: '^(?P<timestamp>\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d)"
+        "\\|(?P<host>[^|]*)\\|(?P<letter>[A-Z])-(?P<facility>\\w+)-(?P<event>\\w+)\\|(?P<message>.*)$'\n")
+    cat = load_catalogue([site])
+    p = tmp_path / "mixed.log"
+    p.write_bytes(logs[0].read_bytes() + b"\n" + b"\n".join([
+        b"2026-11-24 10:15:03|mail9|W-MTA_SMTP-SPFnone|a from b",
+        b"2026-11-24 10:15:03|mail9|x E-MTA_SMTP-Error|generic wins",
+        b"2026-11-24 10:15:03|M-switch-01|I-MTA_SMTP-Timeout|192.0.2.1"]) + b"\n")
+    want = per_line_summary([p], cat)
+    assert want["by_event"].get("MTA_SMTP-SPFnone", 0) >= 1
+    _same(_summary([p], cat, workers=1), want)
