@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
+import sys
+
 from console.catalogue import Catalogue, EventDef
 from console.event import Event
 from console.timestamps import sort_text
+
+
+def _intern(text: str) -> str:
+    """Names repeat on every line: one shared copy keeps 100,000 held events small."""
+    return sys.intern(text) if len(text) <= 64 else text
 
 
 def _pid(text: str | None) -> int | None:
@@ -40,13 +47,16 @@ class Decoder:
             if m is None:
                 continue
             groups = m.groupdict()
-            letter, facility, name = groups["letter"], groups["facility"], groups["event"]
+            letter, facility, name = groups["letter"], _intern(groups["facility"]), _intern(groups["event"])
             pid = groups.get("pid")
+            start, end = m.span("message")
+            message = start if end == len(text) and start >= 0 else (groups["message"] or "")
+            program, host = groups.get("program"), groups.get("host")
             return Event(text, source, line, cut=cut, timestamp=groups.get("timestamp"),
-                         time_kind=layout.time, host=groups.get("host"),
-                         program=groups.get("program"), pid=_pid(pid),
+                         time_kind=layout.time, host=host and _intern(host),
+                         program=program and _intern(program), pid=_pid(pid),
                          letter=letter, facility=facility, event=name,
-                         message=groups["message"] or "", sev=self._letters.get(letter, self._unknown),
+                         message=message, sev=self._letters.get(letter, self._unknown),
                          entry=self._entry(facility, name), layout=layout.name)
         return self._generic(text, source, line, cut)
 
@@ -71,13 +81,14 @@ class Decoder:
         m = self._token.search(text)
         if m is None:
             return Event(text, source, line, cut=cut, timestamp=timestamp, time_kind=kind,
-                         message=text, sev=self._unknown)
+                         message=0, sev=self._unknown)
         letter, facility, name = m.group("letter", "facility", "event")
-        rest = text[m.end():]
-        if rest.startswith(":"):
-            rest = rest[1:]
-        if rest.startswith(" "):
-            rest = rest[1:]
+        facility, name = _intern(facility), _intern(name)
+        rest = m.end()
+        if text.startswith(":", rest):
+            rest += 1
+        if text.startswith(" ", rest):
+            rest += 1
         return Event(text, source, line, cut=cut, timestamp=timestamp, time_kind=kind,
                      letter=letter, facility=facility, event=name, message=rest,
                      sev=self._letters.get(letter, self._unknown),

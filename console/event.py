@@ -14,14 +14,14 @@ class Event:
     """One line of a log, decoded as far as it goes. Every line becomes one, never an exception."""
 
     __slots__ = ("raw", "source", "line", "cut", "timestamp", "time_kind", "host", "program", "pid",
-                 "letter", "facility", "event", "message", "sev", "entry", "layout",
+                 "letter", "facility", "event", "_message", "sev", "entry", "layout",
                  "_time", "_params", "seq")
 
     def __init__(self, raw: str, source: str, line: int, *, cut: bool = False,
                  timestamp: str | None = None, time_kind: str | None = None,
                  host: str | None = None, program: str | None = None, pid: int | None = None,
                  letter: str | None = None, facility: str | None = None, event: str | None = None,
-                 message: str = "", sev: Severity, entry: EventDef | None = None,
+                 message: str | int = "", sev: Severity, entry: EventDef | None = None,
                  layout: str | None = None) -> None:
         self.raw = raw
         self.source = source
@@ -35,7 +35,7 @@ class Event:
         self.letter = letter
         self.facility = facility
         self.event = event
-        self.message = message
+        self._message = message  # an int is where the message starts in raw: no second copy held
         self.sev = sev
         self.entry = entry
         self.layout = layout
@@ -44,6 +44,11 @@ class Event:
         self.seq = 0
 
     # -- what the line says -------------------------------------------------------------
+    @property
+    def message(self) -> str:
+        m = self._message
+        return self.raw[m:] if type(m) is int else m
+
     @property
     def severity(self) -> str:
         return self.sev.name
