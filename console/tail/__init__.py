@@ -1,0 +1,49 @@
+"""Follows M-Switch event logs as they are written and delivers their raw lines (never imports textual).
+
+    follower = Follower(["/var/isode/log/mta-event*.log"], lines=1000)
+    async with contextlib.aclosing(follower.batches()) as batches:
+        async for batch in batches:
+            ...  # batch.lines: list[RawLine], batch.states: list[SourceState], batch.backfill
+
+Batch.states carries only the sources whose state changed; Follower.states() is the full picture,
+keyed by a stable name (the path given; a glob that matches nothing yet; or, for a glob stream, its
+directory + file name with the digits removed), with SourceState.path naming the file read now.
+"rotated" and "truncated" are healthy: the source is being followed and the detail says what happened.
+Line numbers are exact, except after a backfill that starts more than 8 MiB into a file: counting
+the skipped lines would cost reading the whole file, so there they count from the first line read,
+and the source's detail says so.
+"""
+
+from console.tail.follower import Follower
+from console.tail.model import (
+    DELETED,
+    ENDED,
+    FOLLOWING,
+    NOT_A_FILE,
+    ROTATED,
+    STATES,
+    TRUNCATED,
+    UNREADABLE,
+    WAITING,
+    Batch,
+    RawLine,
+    SourceState,
+)
+from console.tail.reading import FileReader
+
+__all__ = [
+    "DELETED",
+    "ENDED",
+    "FOLLOWING",
+    "NOT_A_FILE",
+    "ROTATED",
+    "STATES",
+    "TRUNCATED",
+    "UNREADABLE",
+    "WAITING",
+    "Batch",
+    "FileReader",
+    "Follower",
+    "RawLine",
+    "SourceState",
+]

@@ -1,0 +1,53 @@
+"""Which matched files are one log: Isode's dated roll-over names differ only in their digits."""
+
+from __future__ import annotations
+
+import glob
+import os
+import re
+
+_DIGITS = re.compile(r"\d+")
+_RUNS = re.compile(r"(\d+)")
+
+
+def is_glob(pattern: str) -> bool:
+    return glob.has_magic(pattern)
+
+
+def stream_key(path: str) -> str:
+    """Files whose names match once every digit is removed are one stream (hourly files of one log)."""
+    head, name = os.path.split(path)
+    return os.path.join(head, _DIGITS.sub("", name))
+
+
+def name_order(path: str) -> tuple:
+    """Natural order of a name: digit runs compare as numbers, so .9 comes before .10."""
+    parts = _RUNS.split(os.path.basename(path))
+    return tuple(int(p) if i % 2 else p for i, p in enumerate(parts))
+
+
+def newness(path: str) -> tuple:
+    """Sort key oldest to newest: by name, then by modification time."""
+    try:
+        mtime = os.stat(path).st_mtime_ns
+    except OSError:
+        mtime = 0
+    return (name_order(path), mtime, path)
+
+
+def expand(pattern: str) -> dict[str, list[tuple[tuple, str]]]:
+    """Glob matches grouped into streams: (newness, path) pairs sorted oldest to newest."""
+    groups: dict[str, list[tuple[tuple, str]]] = {}
+    for path in glob.glob(pattern):
+        groups.setdefault(stream_key(path), []).append((newness(path), path))
+    for members in groups.values():
+        members.sort()
+    return groups
+
+
+def watch_dirs(pattern: str) -> list[str]:
+    """Directories whose changes can matter to a pattern or path (its parent directories, expanded)."""
+    head = os.path.dirname(pattern) or "."
+    if is_glob(head):
+        return [d for d in glob.glob(head) if os.path.isdir(d)]
+    return [head]
