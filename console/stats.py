@@ -1,7 +1,21 @@
 """Counts events by severity and name over whole files: the batch path, built for speed.
 
-Instead of decoding each line, one bytes regex finds the first event token of
-every line in large blocks, and big files are split across processes.
+Every line counts once, with the event token the decoder would give it (console.decoder:
+the line cut at max_line, one trailing CR dropped, the layouts in catalogue order, then
+the generic token rule), but without decoding every line:
+
+* Lines that one of the shipped layouts matches are recognised by a single bytes regex
+  run over large blocks (`_FAST`): its prefix patterns are the shipped layout regexes
+  written for bytes, and only ever match where the str regex matches too, with the
+  same letter, facility and event. findall hands back one short token per line,
+  which a Counter tallies in C.
+* Every other line ("odd": no layout, a layout this module does not know, non-ASCII
+  text before the token, over-long fields) is handed over whole and given the
+  decoder's answer by the decoder's own rules, one distinct line at a time.
+* Big files are split at line boundaries across processes.
+
+The per-line cost is that of the regex engine matching the prefix; profile before
+adding anything to it (see bench/README.md).
 """
 
 from __future__ import annotations
@@ -9,16 +23,17 @@ from __future__ import annotations
 import os
 import re
 from collections import Counter
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
-import multiprocessing
 
 from console.catalogue import Catalogue
 from console.errors import DataError
 from console.linereader import DEFAULT_MAX_LINE
 
-BLOCK = 16 << 20
-SPLIT_AT = 32 << 20  # files larger than this are counted in pieces, one per core
+BLOCK = 8 << 20       # bytes read at a time
+SLICE = 1 << 20       # bytes matched at a time (odd lines are resolved per slice)
+SPLIT_AT = 16 << 20   # files at least this big are counted in pieces, across processes
+PIECE = 8 << 20       # the smallest piece worth a job
+PIECES_PER_WORKER = 4  # several pieces per worker: a worker slowed down by others gets fewer
 
 
 @dataclass
@@ -33,101 +48,317 @@ class Counts:
         self.events.update(other.events)
 
 
-def _token_body(catalogue: Catalogue) -> bytes:
-    token = catalogue.generic.token
+# -- the shipped layouts, for bytes ----------------------------------------------------
+#
+# Keyed by the exact str regex of each shipped layout (catalog/layouts.yaml): a layout
+# whose regex differs (a site's override, an edit) has no prefix here, and its lines
+# take the odd-line path (exact, about 3x slower). Translation rules:
+#   \d -> [0-9]; \s -> [\t\n\v\f\r\x1c-\x1f ] (str's \s includes \x1c-\x1f);
+#   negated classes also exclude \x80-\xff, so that a prefix match is plain ASCII,
+#   where bytes and str regexes agree;
+#   each run (+) is written {R}, made {1,128}+: bounded, so that a match ends within
+#   FAST_MIN_LINE bytes (a longer field just makes the line odd), and possessive: every
+#   run is followed by a byte its class excludes, so backtracking into it can never
+#   succeed, and not trying is ~10% faster.
+# Each layout's tail `:? ?(?P<message>.*)$` matches whatever follows the event, so the
+# prefix and the token decide the match. The token is captured whole: b"L-FAC-EVT".
+
+_NS = rb"\t\n\x0b\x0c\r\x1c-\x1f \x80-\xff"   # \s, and non-ASCII, for negated classes
+_TOKEN = rb"([A-Z]-[A-Za-z0-9_]{R}-[A-Za-z0-9_]{R}(?![A-Za-z0-9_]))"
+_SYSLOG_TAIL = (rb" [^" + _NS + rb"]{R} [^" + _NS + rb"\[\]:]{R}(?:\[[0-9]{R}\])?: ")
+_FAST: dict[str, bytes] = {
+    r"^(?P<timestamp>\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(?:\.\d+)?) (?P<program>[^\s\[\]]+)"
+    r"\[(?P<pid>\d+)\] (?P<letter>[A-Z])-(?P<facility>[A-Za-z0-9_]+)-(?P<event>[A-Za-z0-9_]+)"
+    r":? ?(?P<message>.*)$":
+        rb"[0-9]{4}-[0-9][0-9]-[0-9][0-9] [0-9][0-9]:[0-9][0-9]:[0-9][0-9](?:\.[0-9]{R})? "
+        rb"[^" + _NS + rb"\[\]]{R}\[[0-9]{R}\] ",
+    r"^(?P<timestamp>\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:?\d\d)?) (?P<host>\S+)"
+    r" (?P<program>[^\s\[\]:]+)(?:\[(?P<pid>\d+)\])?: (?P<letter>[A-Z])-(?P<facility>[A-Za-z0-9_]+)"
+    r"-(?P<event>[A-Za-z0-9_]+):? ?(?P<message>.*)$":
+        rb"[0-9]{4}-[0-9][0-9]-[0-9][0-9]T[0-9][0-9]:[0-9][0-9]:[0-9][0-9](?:\.[0-9]{R})?"
+        rb"(?:Z|[+-][0-9][0-9]:?[0-9][0-9])?" + _SYSLOG_TAIL,
+    r"^(?P<timestamp>[A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d) (?P<host>\S+) (?P<program>[^\s\[\]:]+)"
+    r"(?:\[(?P<pid>\d+)\])?: (?P<letter>[A-Z])-(?P<facility>[A-Za-z0-9_]+)-(?P<event>[A-Za-z0-9_]+)"
+    r":? ?(?P<message>.*)$":
+        rb"[A-Z][a-z][a-z] [ 0-9][0-9] [0-9][0-9]:[0-9][0-9]:[0-9][0-9]" + _SYSLOG_TAIL,
+}
+_RUN = rb"{1,128}+"
+FAST_MIN_LINE = 1024       # with a smaller max_line every line takes the odd-line path
+
+_NONE = (None, None, None)
+_STR_SPACE = re.compile(rb"[\x1c-\x1f]")   # whitespace to str regexes, not to bytes ones
+
+
+def _clean(data, start: int, end: int) -> bool:
+    """No byte in data[start:end] makes bytes and str regexes disagree (faster than a regex)."""
+    return (data.find(b"\x1c", start, end) < 0 and data.find(b"\x1d", start, end) < 0
+            and data.find(b"\x1e", start, end) < 0 and data.find(b"\x1f", start, end) < 0
+            and data[start:end].isascii())
+
+
+def _as_bytes(pattern: str, flags: int) -> re.Pattern[bytes] | None:
+    r"""The same regex for bytes, or None. On ASCII text without \x1c-\x1f the two agree
+    (\d \w \b and case folding differ only beyond ASCII, \s also on \x1c-\x1f)."""
     try:
-        body = token.pattern.encode("ascii")
-        inner = re.compile(body)
-        if not {"letter", "facility", "event"} <= set(inner.groupindex):
-            raise ValueError
-    except (UnicodeEncodeError, re.error, ValueError):
-        raise DataError("the generic token regex must be ASCII for `stats`") from None
-    for name in (b"letter", b"facility", b"event"):
-        body = body.replace(b"?P<" + name + b">", b"")
-    return body
+        return re.compile(pattern.encode("ascii"), flags & ~re.UNICODE)
+    except (UnicodeEncodeError, re.error, ValueError, TypeError, OverflowError, RecursionError):
+        return None
 
 
-def _line_regex(catalogue: Catalogue) -> re.Pattern[bytes]:
-    """Fast: the token at the start of one of the first seven fields (every shipped layout);
-    any other line is captured whole, to be searched by the slow rule."""
-    body = _token_body(catalogue)
-    return re.compile(b"(?m)^(?:(?:[^ \\n]* ){0,6}?" + body + b"|([^\\n]*))")
+def _fill(pattern: bytes) -> bytes:
+    return pattern.replace(b"{R}", _RUN)
 
 
-def _slow_regex(catalogue: Catalogue) -> re.Pattern[bytes]:
-    """The first token anywhere in the line, as the decoder's generic rule finds it."""
-    return re.compile(_token_body(catalogue))
+@dataclass(frozen=True)
+class _Spec:
+    """Everything a worker needs, picklable: built from the catalogue in the parent."""
+    max_line: int
+    fast: tuple[bytes, ...]                 # prefixes of the leading shipped layouts, in order
+    block: bool                             # use them in the block regex (max_line allows)
+    layouts: tuple[tuple[str, int], ...]    # (pattern, flags) of every layout, in order
+    token: tuple[str, int]                  # the generic token (pattern, flags)
 
 
-def _count_range(path: str, start: int, end: int, patterns: tuple[bytes, bytes],
-                 max_line: int) -> Counts:
-    rx = (re.compile(patterns[0]), re.compile(patterns[1]))
-    counts = Counts()
-    letters: Counter = counts.letters
-    events: Counter = counts.events
-    with open(path, "rb") as f:
-        f.seek(start)
-        pos = start
-        leftover = b""
-        skipping = False
-        while pos < end:
-            block = f.read(min(BLOCK, end - pos))
-            if not block:
+def _spec(catalogue: Catalogue, max_line: int) -> _Spec:
+    if max_line < 1:
+        raise DataError("max_line must be positive")
+    fast: list[bytes] = []
+    for layout in catalogue.layouts:
+        prefix = _FAST.get(layout.regex.pattern)
+        if prefix is None or layout.regex.flags != re.UNICODE:
+            break   # the layouts after this one keep their order only if tried one by one
+        fast.append(prefix)
+    token = catalogue.generic.token
+    return _Spec(max_line, tuple(fast), bool(fast) and max_line >= FAST_MIN_LINE,
+                 tuple((l.regex.pattern, l.regex.flags) for l in catalogue.layouts),
+                 (token.pattern, token.flags))
+
+
+class _Counter:
+    """Counts the lines of one stream (or one piece of a file)."""
+
+    def __init__(self, spec: _Spec) -> None:
+        self.max_line = spec.max_line
+        self.counts = Counts()
+        self.tokens: Counter = Counter()       # b"L-FAC-EVT" -> n
+        if spec.block:
+            alt = b"(?:" + b"|".join(map(_fill, spec.fast)) + b")" + _fill(_TOKEN)
+            self.one = re.compile(b"\n" + alt)                     # fast lines only
+            self.two = re.compile(b"\n(?:" + alt + b"|([^\n]*))")  # fast token, or the odd line
+        else:
+            self.one = None
+            self.two = re.compile(b"\n([^\n]*)")  # every line is odd
+        self.skip_one = 0   # after a slice with odd lines, use `two` straight away for a while
+        # Odd lines: the decoder's own regexes, compiled for bytes where that changes nothing
+        # (an ASCII line without \x1c-\x1f, which str's \s matches and bytes' does not) ...
+        self.layouts = [re.compile(p, f) for p, f in spec.layouts]
+        self.token = re.compile(*spec.token)
+        rules = [_as_bytes(p, f) for p, f in (*spec.layouts, spec.token)]
+        self.bytes_rules = None if None in rules else (rules[:-1], rules[-1])
+        # ... and the decoder's way otherwise: decoded text, str regexes.
+
+    # -- input ------------------------------------------------------------------------
+    def feed(self, stream, limit: int | None = None) -> None:
+        """Reads the stream until EOF or `limit` bytes; lines longer than max_line are cut there
+        and the rest skipped, as console.linereader does.
+
+        One buffer is reused: buf[0] is a newline standing for the end of the line before,
+        then the unfinished line kept from the last read, then new data (readinto: no copy,
+        no fresh pages to fault in)."""
+        max_line = self.max_line
+        readinto = getattr(stream, "readinto", None)
+        buf = bytearray(BLOCK + 1)
+        buf[0] = 10
+        have = 1            # bytes of buf in use
+        skipping = False    # inside the rest of a line already cut
+        left = limit
+        while left is None or left > 0:
+            if have == len(buf):       # one unfinished line fills the buffer: grow it
+                buf.extend(bytes(len(buf)))
+            room = len(buf) - have if left is None else min(len(buf) - have, left)
+            if readinto is not None:
+                with memoryview(buf) as view:
+                    n = readinto(view[have:have + room])
+            else:
+                chunk = stream.read(room)
+                n = len(chunk)
+                buf[have:have + n] = chunk
+            if not n:
                 break
-            pos += len(block)
+            if left is not None:
+                left -= n
+            end = have + n
             if skipping:
-                nl = block.find(b"\n")
+                nl = buf.find(b"\n", have, end)
                 if nl < 0:
                     continue
-                block = block[nl + 1:]
+                buf[1:end - nl] = buf[nl + 1:end]
+                end -= nl
                 skipping = False
-            data = leftover + block if leftover else block
-            cut = data.rfind(b"\n") + 1
-            body, leftover = data[:cut], data[cut:]
-            if len(leftover) > max_line:
-                body += leftover[:max_line] + b"\n"
-                leftover = b""
+            cut = buf.rfind(b"\n", 0, end)
+            if cut > 0:
+                self.scan(buf, 0, cut)
+            tail = end - cut - 1
+            if tail > max_line:
+                line = bytes(buf[cut + 1:cut + 1 + max_line])
+                self.scan(b"\n" + line + b"\n", 0, max_line + 1)
+                have = 1
                 skipping = True
-            if body:
-                _count_block(body, rx, counts, letters, events)
-        if leftover and not skipping:
-            _count_block(leftover[:max_line] + b"\n", rx, counts, letters, events)
-    return counts
+            else:
+                if cut > 0:
+                    buf[1:1 + tail] = buf[cut + 1:end]
+                have = 1 + tail
+            if len(buf) > BLOCK + 1 and have <= BLOCK // 2:
+                del buf[BLOCK + 1:]     # back to size after a long line
+        if have > 1 and not skipping:
+            self.scan(b"\n" + bytes(buf[1:have]) + b"\n", 0, have)
 
+    def scan(self, data: bytes, start: int, end: int) -> None:
+        """The lines between data[start] == "\\n" and data[end] == "\\n" (exclusive)."""
+        counts = self.counts
+        tokens = self.tokens
+        one, two = self.one, self.two
+        pos = start
+        while pos < end:
+            stop = data.find(b"\n", pos + SLICE, end) if end - pos > SLICE else -1
+            if stop < 0:
+                stop = end
+            lines = data.count(b"\n", pos, stop)
+            counts.lines += lines
+            if one is not None and not self.skip_one:
+                found = one.findall(data, pos, stop)
+                if len(found) == lines:
+                    tokens.update(found)
+                    pos = stop
+                    continue
+                self.skip_one = 8
+            elif self.skip_one:
+                self.skip_one -= 1
+            if one is None:
+                odd = Counter(two.findall(data, pos, stop))
+            else:
+                odd = Counter()
+                for (token, line), n in Counter(two.findall(data, pos, stop)).items():
+                    if token:
+                        tokens[token] += n
+                    else:
+                        odd[line] += n
+            if odd:
+                self._resolve(odd, _clean(data, pos, stop))
+            pos = stop
 
-def _count_block(body: bytes, rx, counts: Counts, letters: Counter, events: Counter) -> None:
-    counts.lines += body.count(b"\n")
-    fast, slow = rx
-    # Counting whole tuples keeps the per-line work in C; few distinct keys remain.
-    for (letter, facility, event, other), n in Counter(fast.findall(body)).items():
-        if letter:
+    # -- odd lines -----------------------------------------------------------------------
+    def _resolve(self, odd: Counter, clean: bool) -> None:
+        """Each distinct odd line, cut and without its CR, by the decoder's rules. `clean`: no
+        line has a byte that makes bytes and str regexes disagree."""
+        max_line = self.max_line
+        results: Counter = Counter()    # (letter, facility, event) -> n
+        rules = self.bytes_rules
+        layouts, token = rules if rules is not None else ((), None)
+        for line, n in odd.items():
+            if len(line) > max_line:
+                line = line[:max_line]
+            if line.endswith(b"\r"):
+                line = line[:-1]
+            if rules is not None and (clean or (line.isascii() and not _STR_SPACE.search(line))):
+                for rx in layouts:
+                    m = rx.match(line)
+                    if m:
+                        break
+                else:
+                    m = token.search(line)
+                    if m is None:
+                        results[_NONE] += n
+                        continue
+                results[m.group("letter", "facility", "event")] += n
+            else:
+                results[self._exact(line)] += n
+        letters, events = self.counts.letters, self.counts.events
+        for (letter, facility, event), n in results.items():
+            if letter is not None:
+                letters[letter] += n
+            if event is not None:
+                events[(facility, event)] += n
+
+    def _exact(self, line: bytes):
+        """The decoder's rules on the decoded text (console.decoder.Decoder.decode_text)."""
+        text = line.decode("utf-8", "replace")
+        for rx in self.layouts:
+            m = rx.match(text)
+            if m:
+                break
+        else:
+            m = self.token.search(text)
+            if m is None:
+                return _NONE
+        letter, facility, event = m.group("letter", "facility", "event")
+        return (None if letter is None else letter.encode("utf-8"),
+                None if facility is None else facility.encode("utf-8"),
+                None if event is None else event.encode("utf-8"))
+
+    def result(self) -> Counts:
+        counts = self.counts
+        letters, events = counts.letters, counts.events
+        for token, n in self.tokens.items():
+            letter, facility, event = token.split(b"-", 2)
             letters[letter] += n
             events[(facility, event)] += n
-        elif other:
-            m = slow.search(other)
-            if m:
-                letters[m.group(1)] += n
-                events[(m.group(2), m.group(3))] += n
+        self.tokens = Counter()
+        return counts
 
 
-def _ranges(path: str, size: int, pieces: int) -> list[tuple[int, int]]:
-    if size < SPLIT_AT or pieces < 2:
+def _count_range(path: str, start: int, end: int, spec: _Spec) -> Counts:
+    counter = _Counter(spec)
+    try:
+        with open(path, "rb", buffering=0) as f:
+            f.seek(start)
+            counter.feed(f, end - start)
+    except OSError as exc:
+        raise DataError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    return counter.result()
+
+
+def _line_start_after(f, pos: int) -> int:
+    """The offset just past the first newline at or after pos (end of file if none)."""
+    f.seek(pos)
+    while True:
+        chunk = f.read(1 << 16)
+        if not chunk:
+            return f.tell()
+        nl = chunk.find(b"\n")
+        if nl >= 0:
+            return pos + nl + 1
+        pos += len(chunk)
+
+
+def _ranges(path: str, size: int, workers: int) -> list[tuple[int, int]]:
+    if size < SPLIT_AT or workers < 2:
         return [(0, size)]
+    pieces = max(workers, min(workers * PIECES_PER_WORKER, size // PIECE))
     bounds = [0]
-    with open(path, "rb") as f:
+    with open(path, "rb", buffering=0) as f:
         for i in range(1, pieces):
-            f.seek(size * i // pieces)
-            f.readline()
-            bounds.append(max(f.tell(), bounds[-1]))
+            at = size * i // pieces
+            if at <= bounds[-1]:
+                continue
+            bounds.append(min(_line_start_after(f, at - 1), size))
     bounds.append(size)
     return [(a, b) for a, b in zip(bounds, bounds[1:]) if b > a]
+
+
+def _cpus() -> int:
+    """The CPUs this process may run on (taskset, cpusets), not all the machine has."""
+    try:
+        return len(os.sched_getaffinity(0)) or 1
+    except (AttributeError, OSError):
+        return os.cpu_count() or 1
 
 
 def count_files(paths: list[str], catalogue: Catalogue, *, max_line: int = DEFAULT_MAX_LINE,
                 workers: int | None = None) -> Counts:
     """Reads each file whole. Raises DataError for a file that cannot be read."""
-    pattern = (_line_regex(catalogue).pattern, _slow_regex(catalogue).pattern)
-    workers = workers or os.cpu_count() or 1
+    spec = _spec(catalogue, max_line)
+    workers = workers or _cpus()
     jobs = []
     for path in paths:
         try:
@@ -141,49 +372,31 @@ def count_files(paths: list[str], catalogue: Catalogue, *, max_line: int = DEFAU
         jobs += [(path, a, b) for a, b in _ranges(path, st.st_size, workers)]
     total = Counts()
     if len(jobs) > 1 and workers > 1:
+        import multiprocessing   # only here: ~20 ms of imports a small file does not need
+        from concurrent.futures import ProcessPoolExecutor
         ctx = multiprocessing.get_context("fork")
         with ProcessPoolExecutor(max_workers=min(workers, len(jobs)), mp_context=ctx) as pool:
-            futures = [pool.submit(_count_range, p, a, b, pattern, max_line) for p, a, b in jobs]
+            futures = [pool.submit(_count_range, p, a, b, spec) for p, a, b in jobs]
             for fut in futures:
                 total.add(fut.result())
     else:
         for p, a, b in jobs:
-            total.add(_count_range(p, a, b, pattern, max_line))
+            total.add(_count_range(p, a, b, spec))
     return total
 
 
 def count_stream(stream, catalogue: Catalogue, *, max_line: int = DEFAULT_MAX_LINE) -> Counts:
     """Standard input: one pass, no splitting."""
-    rx = (_line_regex(catalogue), _slow_regex(catalogue))
-    counts = Counts()
-    leftover = b""
-    skipping = False
-    while True:
-        block = stream.read(BLOCK)
-        if not block:
-            break
-        if skipping:
-            nl = block.find(b"\n")
-            if nl < 0:
-                continue
-            block, skipping = block[nl + 1:], False
-        data = leftover + block
-        cut = data.rfind(b"\n") + 1
-        body, leftover = data[:cut], data[cut:]
-        if len(leftover) > max_line:
-            body += leftover[:max_line] + b"\n"
-            leftover, skipping = b"", True
-        _count_block(body, rx, counts, counts.letters, counts.events)
-    if leftover and not skipping:
-        _count_block(leftover[:max_line] + b"\n", rx, counts, counts.letters, counts.events)
-    return counts
+    counter = _Counter(_spec(catalogue, max_line))
+    counter.feed(stream)
+    return counter.result()
 
 
 def summarise(counts: Counts, catalogue: Catalogue) -> dict:
     """The `stats --json` document. Every line counts once in by_severity (unparsed as unknown)."""
     by_severity: Counter = Counter()
     for letter, n in counts.letters.items():
-        by_severity[catalogue.severity_for_letter(letter.decode("ascii", "replace")).name] += n
+        by_severity[catalogue.severity_for_letter(letter.decode("utf-8", "replace")).name] += n
     parsed = sum(counts.letters.values())
     unparsed = counts.lines - parsed
     if unparsed:
@@ -191,7 +404,8 @@ def summarise(counts: Counts, catalogue: Catalogue) -> dict:
     order = {s.name: s.rank for s in catalogue.severities}
     by_event = Counter()
     for (fac, ev), n in counts.events.items():
-        by_event[f"{fac.decode('utf-8', 'replace')}-{ev.decode('utf-8', 'replace')}"] += n
+        fac = "None" if fac is None else fac.decode("utf-8", "replace")
+        by_event[f"{fac}-{ev.decode('utf-8', 'replace')}"] += n
     return {
         "lines": counts.lines,
         "by_severity": dict(sorted(by_severity.items(), key=lambda kv: order.get(kv[0], 999))),

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import re
 import signal
 import time
 from collections import deque
 from dataclasses import replace
-from typing import Iterable
+from typing import Callable, Iterable
 
 from textual import work
 from textual.app import App, ComposeResult, SystemCommand
@@ -75,8 +76,10 @@ class ConsoleApp(App[int]):
 
     def __init__(self, *, catalogue: Catalogue, themes: dict[str, ThemeData], theme: str = DEFAULT_THEME,
                  source=None, history: int = 100_000, title: str = "smtp-console",
-                 on_exit=None) -> None:
+                 on_exit=None, clock: Callable[[], float] = time.monotonic) -> None:
+        """clock: seconds for the ev/s rate and notification limits; tests pass a fixed one."""
         super().__init__()
+        self._clock = clock
         self.catalogue = catalogue
         self.decoder = Decoder(catalogue)
         self.model = EventModel(catalogue, history)
@@ -146,13 +149,14 @@ class ConsoleApp(App[int]):
     # -- feeding --------------------------------------------------------------------------
     @work(exclusive=True, group="feed")
     async def _feed(self) -> None:
-        async for batch in self.source.batches():
-            self.ingest_batch(batch)
+        async with contextlib.aclosing(self.source.batches()) as batches:
+            async for batch in batches:
+                self.ingest_batch(batch)
         self.backfilling = False
 
     def ingest_batch(self, batch) -> None:
-        for state in batch.states:
-            self._sources[state.path] = (state.state, state.detail)
+        if batch.states:
+            self._read_states(batch.states)
         if self.backfilling and not batch.backfill:
             self.backfilling = False
         decode = self.decoder.decode
@@ -164,7 +168,7 @@ class ConsoleApp(App[int]):
     def ingest(self, events: list[Event], *, live: bool = True) -> None:
         """One batch: model first, then one list update and (rate-limited) notifications."""
         result = self.model.add(events)
-        self._rates.append((time.monotonic(), len(events)))
+        self._rates.append((self._clock(), len(events)))
         if not self.event_list.following:
             self._new_while_paused += result.visible
         self.event_list.events_added(result.visible, result.dropped_visible, events)
@@ -174,7 +178,7 @@ class ConsoleApp(App[int]):
 
     def _notify_severe(self, events: list[Event]) -> None:
         """Critical and fatal always reach the operator, filtered or paused; bursts are summarised."""
-        now = time.monotonic()
+        now = self._clock()
         while self._notified and now - self._notified[0] > 1.0:
             self._notified.popleft()
         for ev in events:
@@ -193,13 +197,16 @@ class ConsoleApp(App[int]):
     def _tick(self) -> None:
         if self._suppressed:
             self._notify_severe([])
-        if self.source is not None and hasattr(self.source, "states"):
-            for path, state in self.source.states().items():
-                self._sources[path] = (state.state, state.detail)
+        self._read_states()
         self._refresh_status()
 
+    def _read_states(self, changed=()) -> None:
+        """Shown by the file being read now; the follower keys a stream by a name without its date."""
+        states = self.source.states().values() if hasattr(self.source, "states") else changed
+        self._sources = {st.path: (st.state, st.detail) for st in states}
+
     def _rate(self) -> float:
-        now = time.monotonic()
+        now = self._clock()
         while self._rates and now - self._rates[0][0] > 5.0:
             self._rates.popleft()
         if not self._rates:
@@ -332,7 +339,14 @@ class ConsoleApp(App[int]):
         ev = self.event_list.current
         if ev is not None and self.model.ack(ev):
             self.event_list.refresh()
+            self._show_panel_ack()
             self._refresh_status()
+
+    def _show_panel_ack(self) -> None:
+        """The open panel says whether its event is acknowledged, so it must follow an ack."""
+        ev = self.event_list.current
+        if self.panel.is_open and ev is not None:
+            self.panel.show(ev, acked=self.model.is_acked(ev))
 
     def action_ack_similar(self) -> None:
         ev = self.event_list.current
@@ -342,6 +356,7 @@ class ConsoleApp(App[int]):
         name = f"{ev.facility}-{ev.event}" if ev.parsed else "unparsed lines"
         self.notify(visible(f"Acknowledged {n} × {name}"), markup=False)
         self.event_list.refresh()
+        self._show_panel_ack()
         self._refresh_status()
 
     def action_copy(self) -> None:
@@ -367,7 +382,7 @@ class ConsoleApp(App[int]):
             elif bid.startswith("rank-"):
                 rank = int(binding.action.split("(")[1].rstrip(")"))
                 what = "show only " + ", ".join(s.name for s in sev_by_rank if s.rank <= rank)
-            keys = binding.key_display or binding.key
+            keys = binding.key  # every key, not the footer's short key_display (G,end, not G)
             keys = keys.replace("question_mark", "?").replace("slash", "/")
             rows.append((keys, what))
         rows += [("Ctrl+P", "command palette: every action and theme"),

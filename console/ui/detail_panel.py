@@ -6,6 +6,7 @@ from rich.console import Group
 from rich.table import Table
 from rich.text import Text
 from textual.containers import VerticalScroll
+from textual.content import Content
 from textual.widgets import Static
 
 from console.catalogue import Catalogue
@@ -97,5 +98,6 @@ class DetailPanel(VerticalScroll):
         if ev is None:
             self.body.update(Text("No event selected.", style="italic"))
             return
-        self.border_title = visible(f"{ev.facility}-{ev.event}" if ev.parsed else "Unparsed line")
+        # Content, not str: a str border title is parsed as markup, and a site layout may let any name in
+        self.border_title = Content(visible(f"{ev.facility}-{ev.event}" if ev.parsed else "Unparsed line"))
         self.body.update(describe(ev, self.catalogue, acked=acked))

@@ -44,6 +44,8 @@ class EventList(ScrollView, can_focus=True):
         Binding("pageup", "page_up", "page up", show=False),
         Binding("pagedown", "page_down", "page down", show=False),
         Binding("home,g", "first", "first", show=False),
+        # ScrollableContainer binds End to scroll_end, which would shadow the app's G/End follow
+        Binding("end", "follow", "follow", show=False),
     ]
 
     cursor: reactive[int] = reactive(0, always_update=True, repaint=False)
@@ -94,10 +96,14 @@ class EventList(ScrollView, can_focus=True):
         n = len(self.model.view)
         self._cache.clear()
         self.virtual_size = Size(self.size.width, n)
-        if self.following or n == 0:
+        if self.following:
             self._set_cursor(max(0, n - 1))
         else:
-            self._set_cursor(self.model.view.nearest_index(self._cursor_seq))
+            # the operator's event stays the anchor while filters hide it (a live filter often passes
+            # through no match at all), so widening again returns to it rather than to a neighbour
+            anchor = self._cursor_seq
+            self._set_cursor(self.model.view.nearest_index(anchor))
+            self._cursor_seq = anchor
         self.refresh()
 
     def _grow_columns(self, ev: Event) -> None:
@@ -137,12 +143,14 @@ class EventList(ScrollView, can_focus=True):
         self.post_message(self.CursorMoved(ev))
 
     def _scroll_to_cursor(self) -> None:
+        """force: after a filter widens the view the scrollbar is not shown until the next layout,
+        and without it Textual ignores the scroll, leaving the cursor off screen."""
         height = max(1, self.size.height)
         y = self.scroll_offset.y
         if self.cursor < y:
-            self.scroll_to(y=self.cursor, animate=False, immediate=True)
+            self.scroll_to(y=self.cursor, animate=False, immediate=True, force=True)
         elif self.cursor >= y + height:
-            self.scroll_to(y=self.cursor - height + 1, animate=False, immediate=True)
+            self.scroll_to(y=self.cursor - height + 1, animate=False, immediate=True, force=True)
 
     def set_following(self, following: bool) -> None:
         if following == self.following:
@@ -169,6 +177,9 @@ class EventList(ScrollView, can_focus=True):
     def action_first(self) -> None:
         self.set_following(False)
         self._set_cursor(0)
+
+    def action_follow(self) -> None:
+        self.set_following(True)
 
     def action_last(self) -> None:
         self._set_cursor(len(self.model.view) - 1, scroll=False)
@@ -242,7 +253,8 @@ class EventList(ScrollView, can_focus=True):
         ]
         if ev.cut:
             segments.append(Segment(" [cut]", line_style + Style(italic=True)))
-        strip = Strip(segments).crop_extend(0, width, base)
+        # padding takes the line's colour (no weight, no underline), so the reversed cursor bar is one colour
+        strip = Strip(segments).crop_extend(0, width, base + Style(color=line_style.color))
         if selected:
             # reverse reads in every theme and with NO_COLOR; the row keeps its severity colour
             strip = strip.apply_style(Style(reverse=True, bold=self.has_focus))

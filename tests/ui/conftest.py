@@ -1,0 +1,146 @@
+"""Fixtures for the console UI tests: a deterministic app, deterministic lines, and ways to wait
+for the app and to read what it shows."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from datetime import datetime
+
+import pytest
+
+from console.decoder import Decoder
+from console.simulator import Simulator
+from console.tail.model import Batch, RawLine, SourceState
+from console.themes_data import load_themes
+
+FIXED_START = datetime(2026, 11, 24, 9, 0, 0)
+SIZE = (160, 45)
+THEMES = ("smtp-dark", "smtp-light", "smtp-high-contrast", "smtp-colour-blind")
+
+HOSTILE = ("2026-11-24 10:00:00.000 smtpsrvr[1] W-MTA_SMTP-DNSBLfailed: "
+           "[b]x[/b] [@click=app.quit]q[/] \x1b[2J \x1b]52;c;SGVsbG8=\x07 \u202e \x00 end")
+
+
+class FrozenClock:
+    """The app's clock for ev/s and notification limits: it moves only when a test says so."""
+
+    def __init__(self, now: float = 1000.0) -> None:
+        self.now = now
+
+    def __call__(self) -> float:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        self.now += seconds
+
+
+class FakeSource:
+    """Stands in for the Follower (console/tail/__init__.py contract): the test decides what each batch
+    holds and when it arrives; states() is the full picture, Batch.states only what changed."""
+
+    def __init__(self) -> None:
+        self.queue: asyncio.Queue = asyncio.Queue()
+        self._states: dict[str, SourceState] = {}
+
+    def states(self) -> dict[str, SourceState]:
+        return dict(self._states)
+
+    async def batches(self):
+        while True:
+            batch = await self.queue.get()
+            if batch is None:
+                return
+            yield batch
+
+    def send(self, lines: list[str], *, path: str = "/var/isode/log/mta-event.log", state: str = "following",
+             detail: str = "", backfill: bool = False, first: int = 1) -> None:
+        raw = [RawLine(path, first + i, line.encode()) for i, line in enumerate(lines)]
+        changed = SourceState(path, state, detail)
+        self._states[path] = changed
+        self.queue.put_nowait(Batch(raw, [changed], backfill=backfill))
+
+
+@pytest.fixture(autouse=True)
+def _colour_terminal(monkeypatch):
+    """A NO_COLOR in the developer's shell must not change the colour tests; the NO_COLOR tests set it."""
+    monkeypatch.delenv("NO_COLOR", raising=False)
+
+
+@pytest.fixture(scope="session")
+def themes(catalogue):
+    return load_themes(catalogue=catalogue)
+
+
+@pytest.fixture
+def make_app(catalogue, themes):
+    """ConsoleApp built the way launch() builds it, with a frozen clock."""
+    from console.ui.app import ConsoleApp
+
+    app_class = ConsoleApp.for_catalogue(catalogue)
+
+    def make(*, theme: str = "smtp-dark", history: int = 100_000, clock=None, source=None):
+        return app_class(catalogue=catalogue, themes=themes, theme=theme, history=history,
+                         source=source, clock=clock or FrozenClock())
+    return make
+
+
+@pytest.fixture
+def sim(catalogue):
+    return Simulator(catalogue, seed=7, start=FIXED_START)
+
+
+@pytest.fixture
+def decode(catalogue):
+    """Lines to fresh Events (the model numbers them, so never share Events between apps)."""
+    decoder = Decoder(catalogue)
+
+    def run(lines: list[str], source: str = "demo.log", first: int = 1):
+        return [decoder.decode(line.encode(), source, i) for i, line in enumerate(lines, first)]
+    return run
+
+
+def traffic(sim: Simulator, n: int) -> list[str]:
+    it = sim.lines()
+    return [next(it) for _ in range(n)]
+
+
+def screen_lines(app) -> list[str]:
+    """The text of every row of the screen as composed now (what the terminal would show)."""
+    return [strip.text for strip in app.screen._compositor.render_strips()]
+
+
+def screen_text(app) -> str:
+    return "\n".join(screen_lines(app))
+
+
+def list_rows(app) -> list[str]:
+    el = app.event_list
+    return [el.render_line(y).text for y in range(el.size.height)]
+
+
+def panel_text(app, width: int = 200) -> str:
+    """What the panel says, rendered wide so that no value wraps (the screen tests cover the look)."""
+    import io
+
+    from rich.console import Console
+
+    console = Console(width=width, file=io.StringIO(), record=True, color_system=None)
+    console.print(app.panel.body.content)
+    return console.export_text()
+
+
+async def wait_until(pilot, condition, *, timeout: float = 5.0, what: str = "condition") -> None:
+    """Polls (letting the app run between polls) until condition() holds; fails after timeout."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {what}")
+        await pilot.pause(0.02)
+
+
+async def settle(pilot) -> None:
+    """Lets queued messages, refreshes and call_after_refresh callbacks run."""
+    await pilot.pause()
+    await pilot.wait_for_scheduled_animations()
+    await pilot.pause()

@@ -1,0 +1,70 @@
+"""NO_COLOR: no colour anywhere, and every severity still tells itself apart by letter and weight."""
+
+from __future__ import annotations
+
+import itertools
+
+from console.simulator import Simulator
+from console.ui.severity_styles import SeverityStyles
+
+from .conftest import FIXED_START, SIZE, settle
+
+SEVERE = ("critical", "fatal", "error", "warning")
+
+
+def test_no_color_styles_differ_by_weight_not_colour(catalogue, themes):
+    for theme in themes.values():
+        styles = SeverityStyles(catalogue, theme, no_color=True)
+        for sev in catalogue.severities:
+            assert styles.badge[sev.name].color is None and styles.line[sev.name].color is None
+            assert styles.badge[sev.name].bgcolor is None
+        # the levels an operator must not miss each look different from each other and from the rest
+        for a, b in itertools.combinations([s.name for s in catalogue.severities], 2):
+            if a in SEVERE or b in SEVERE:
+                assert styles.badge[a] != styles.badge[b], (a, b)
+        # letter and weight together tell every level apart
+        looks = {(sev.letter, styles.badge[sev.name]) for sev in catalogue.severities}
+        assert len(looks) == len(catalogue.severities)
+        assert len({sev.letter for sev in catalogue.severities}) == len(catalogue.severities)
+        # reverse stays on the letter, so that the row's text reads normally
+        assert styles.badge["critical"].reverse and not styles.line["critical"].reverse
+
+
+def test_with_colour_every_severity_has_its_own_look(catalogue, themes):
+    """Colour and weight together (colour-blind shares one orange between fatal and error)."""
+    for theme in themes.values():
+        styles = SeverityStyles(catalogue, theme, no_color=False)
+        looks = [styles.badge[s.name] for s in catalogue.severities]
+        assert len(set(looks)) == len(looks), theme.name
+
+
+async def test_app_runs_with_no_color(make_app, decode, catalogue, monkeypatch):
+    monkeypatch.setenv("NO_COLOR", "1")
+    app = make_app()
+    assert app.no_color
+    sim = Simulator(catalogue, seed=5, start=FIXED_START)
+    events = decode(sim.every_event())
+    async with app.run_test(size=SIZE) as pilot:
+        app.ingest(events, live=False)
+        await settle(pilot)
+        el = app.event_list
+        seen = {}
+        for y in range(el.size.height):
+            index = el.scroll_offset.y + y
+            if index == el.cursor or index >= len(app.model.view):
+                continue  # the cursor row is reversed as a whole
+            ev = app.model.view[index]
+            strip = el.render_line(y)
+            letter = next(seg for seg in strip if seg.text == ev.letter)  # Textual's filter greys the rest
+            seen.setdefault(ev.sev.name, set()).add((letter.text, letter.style.bold, letter.style.reverse,
+                                                     letter.style.underline, letter.style.dim,
+                                                     letter.style.italic))
+        for name in SEVERE:
+            assert len(seen[name]) == 1, name
+        assert len({next(iter(v)) for v in seen.values()}) == len(seen)
+        # the theme can still change, and the styles stay colourless
+        app.theme = "smtp-light"
+        await settle(pilot)
+        assert all(s.color is None for s in app.styles_by_theme.badge.values())
+        await pilot.press("enter", "escape", "c", "c")
+        assert app.is_running
