@@ -36,19 +36,26 @@ NOTIFY_PER_SECOND = 3
 SEVERITY_GROUP = Binding.Group("severities", compact=True)
 
 BASE_BINDINGS = [
-    Binding("q", "quit", "quit", id="quit"),
-    Binding("question_mark", "help", "help", id="help"),
-    Binding("slash", "filter", "filter", id="filter"),
-    Binding("enter", "open_panel", "details", id="details"),
+    Binding("q", "quit", "quit", id="quit", tooltip="quit smtp-console"),
+    Binding("question_mark", "help", "help", id="help", tooltip="this list of keys"),
+    Binding("slash", "filter", "filter", id="filter",
+            tooltip="live text or regex filter (lower case matches any case); Esc clears it"),
+    Binding("enter", "open_panel", "details", id="details",
+            tooltip="open the side panel for the selected event"),
     Binding("escape", "escape", "close/clear", show=False, id="escape"),
-    Binding("space", "pause", "pause", id="pause"),
-    Binding("G,end", "follow", "follow", id="follow", key_display="G"),
-    Binding("a", "ack", "ack", id="ack"),
-    Binding("A", "ack_similar", "ack similar", id="ack-similar"),
-    Binding("o", "only_event", "only this event", id="only-event"),
-    Binding("h", "only_value", "only this caller/host", id="only-value"),
-    Binding("backspace", "back", "back", show=False, id="back"),
-    Binding("y", "copy", "copy raw", id="copy"),
+    Binding("space", "pause", "pause", id="pause",
+            tooltip="pause or follow; while paused new events keep arriving and are counted"),
+    Binding("G,end", "follow", "follow", id="follow", key_display="G",
+            tooltip="follow the newest event again"),
+    Binding("a", "ack", "ack", id="ack", tooltip="acknowledge the selected event"),
+    Binding("A", "ack_similar", "ack all", id="ack-similar",
+            tooltip="acknowledge every held event with the same name"),
+    Binding("o", "only_event", "only event", id="only-event",
+            tooltip="show only events with the selected event's name (again: undo)"),
+    Binding("h", "only_value", "only caller", id="only-value",
+            tooltip="show only events of the selected event's caller address or host (again: undo)"),
+    Binding("backspace", "back", "back", show=False, id="back", tooltip="back to the previous filter"),
+    Binding("y", "copy", "copy", id="copy", tooltip="copy the raw line to the clipboard"),
 ]
 
 
@@ -104,6 +111,8 @@ class ConsoleApp(App[int]):
         self._suppressed = 0
         self._status_dirty = True
         self.backfilling = source is not None
+        # set before the first paint: switching theme after mount restyles every widget again
+        self.theme = theme
 
     # -- layout ---------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -115,7 +124,8 @@ class ConsoleApp(App[int]):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.theme = self._initial_theme
+        if self.source is not None:
+            self._feed()  # first: the history is read while the screen is being built
         self.event_list.focus()
         self.set_interval(0.25, self._tick)
         loop = asyncio.get_running_loop()
@@ -124,8 +134,6 @@ class ConsoleApp(App[int]):
                 loop.add_signal_handler(sig, self.exit, 0)
             except (NotImplementedError, RuntimeError, ValueError):
                 pass
-        if self.source is not None:
-            self._feed()
         self._refresh_status()
 
     def on_unmount(self) -> None:
@@ -142,6 +150,8 @@ class ConsoleApp(App[int]):
         return SeverityStyles(self.catalogue, data, no_color=self.no_color)
 
     def watch_theme(self, name: str) -> None:
+        if not hasattr(self, "event_list"):
+            return
         self.styles_by_theme = self._styles_for(name)
         self.event_list.set_styles(self.styles_by_theme)
         self._refresh_status()
@@ -369,24 +379,29 @@ class ConsoleApp(App[int]):
     def action_help(self) -> None:
         self.push_screen(HelpScreen(self.help_rows()))
 
+    def _describe(self, binding: Binding) -> str:
+        """What a key does, in words: severity keys are built from the catalogue, so are these."""
+        bid = binding.id or ""
+        if bid.startswith("toggle-"):
+            return f"show or hide {binding.description} events"
+        if bid.startswith("rank-"):
+            rank = int(binding.action.split("(")[1].rstrip(")"))
+            return "show only " + ", ".join(s.name for s in self.catalogue.severities if s.rank <= rank)
+        return binding.tooltip or binding.description
+
+    @staticmethod
+    def _keys(binding: Binding) -> str:
+        """Every key of a binding as a person types it (the footer shows only the first)."""
+        names = {"question_mark": "?", "slash": "/", "escape": "Esc", "enter": "Enter",
+                 "space": "Space", "backspace": "Backspace", "end": "End", "home": "Home",
+                 "up": "Up", "down": "Down", "pageup": "PgUp", "pagedown": "PgDn"}
+        return ", ".join(names.get(k.strip(), k.strip()) for k in binding.key.split(","))
+
     def help_rows(self) -> list[tuple[str, str]]:
-        rows = []
-        sev_by_rank = sorted(self.catalogue.severities, key=lambda s: s.rank)
-        for binding in [*self.BINDINGS, *EventList.BINDINGS]:
-            if not isinstance(binding, Binding):
-                continue
-            what = binding.description
-            bid = binding.id or ""
-            if bid.startswith("toggle-"):
-                what = f"show or hide {what} events"
-            elif bid.startswith("rank-"):
-                rank = int(binding.action.split("(")[1].rstrip(")"))
-                what = "show only " + ", ".join(s.name for s in sev_by_rank if s.rank <= rank)
-            keys = binding.key  # every key, not the footer's short key_display (G,end, not G)
-            keys = keys.replace("question_mark", "?").replace("slash", "/")
-            rows.append((keys, what))
-        rows += [("Ctrl+P", "command palette: every action and theme"),
-                 ("Esc", "close the panel, or clear the filters")]
+        rows = [(self._keys(b), self._describe(b)) for b in [*self.BINDINGS, *EventList.BINDINGS]
+                if isinstance(b, Binding) and b.id != "escape"]
+        rows += [("Esc", "close the panel, or clear the filters"),
+                 ("Ctrl+P", "command palette: every action and theme")]
         return rows
 
     # -- command palette ---------------------------------------------------------------------
@@ -394,7 +409,7 @@ class ConsoleApp(App[int]):
         yield from super().get_system_commands(screen)
         for binding in self.BINDINGS:
             if isinstance(binding, Binding) and binding.description:
-                yield SystemCommand(binding.description.capitalize(), f"key {binding.key}",
+                yield SystemCommand(self._describe(binding).capitalize(), f"key: {self._keys(binding)}",
                                     lambda a=binding.action: self.call_next(self.run_action, a))
         for name in self.theme_data:
             yield SystemCommand(f"Theme: {name}", self.theme_data[name].description,

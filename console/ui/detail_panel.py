@@ -26,7 +26,7 @@ def describe(ev: Event, catalogue: Catalogue, *, acked: bool = False) -> Group:
     time = ev.time.isoformat(sep=" ", timespec="milliseconds") if ev.time else (ev.timestamp or "-")
     sev = ev.sev
     head.add_row("Time", _t(time))
-    letter = ev.letter or "-"
+    letter = ev.letter or sev.letter
     head.add_row("Severity", _t(f"{sev.name} ({letter})" + (" - acknowledged" if acked else "")))
     if ev.parsed:
         head.add_row("Facility", _t(ev.facility))
@@ -76,7 +76,7 @@ class DetailPanel(VerticalScroll):
     DEFAULT_CSS = """
     DetailPanel {
         width: 45%; min-width: 40; height: 1fr;
-        border-left: thick $primary; background: $panel; padding: 0 1; display: none;
+        border: round $primary; border-title-style: bold; background: $panel; padding: 0 1; display: none;
     }
     DetailPanel.open { display: block; }
     """

@@ -8,6 +8,10 @@ from console.catalogue import Catalogue
 from console.themes_data import ThemeData
 
 
+# reverse and underline mark the severity letter; across a whole row they would be loud and hard to read
+_BADGE_ONLY = {"reverse", "underline"}
+
+
 def _words(style: str) -> dict:
     return {w: True for w in style.split()}
 
@@ -20,14 +24,14 @@ class SeverityStyles:
             if no_color:
                 words = _words(sev.mono)
                 self.badge[sev.name] = Style(**words)
-                self.line[sev.name] = Style(**{k: v for k, v in words.items() if k != "reverse"})
+                self.line[sev.name] = Style(**{k: v for k, v in words.items() if k not in _BADGE_ONLY})
                 continue
             spec = theme.severity_style(sev.name)
             words = _words(spec.style)
             self.badge[sev.name] = Style(color=spec.color, **words)
-            # the whole line takes the colour; reverse stays on the letter so text remains readable
+            # the whole line takes the colour; reverse and underline stay on the letter
             self.line[sev.name] = Style(color=spec.color,
-                                        **{k: v for k, v in words.items() if k != "reverse"})
+                                        **{k: v for k, v in words.items() if k not in _BADGE_ONLY})
         self.unknown_line = self.line.get(catalogue.unknown.name, Style())
         self.unknown_badge = self.badge.get(catalogue.unknown.name, Style())
 
