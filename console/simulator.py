@@ -59,7 +59,8 @@ class Simulator:
 
     def message(self, ev: EventDef) -> str:
         if not ev.templates:
-            return self._fill(self.rng.choice(self.traffic["free_text"]))
+            texts = self.traffic["free_text"]
+            return self._fill(self.rng.choice(texts.get(ev.name) or texts["default"]))
         template = ev.templates[0]
         values = {}
         for n in template.numbers:
