@@ -22,7 +22,8 @@ STYLE_WORDS = {"bold", "italic", "underline", "reverse", "dim", "strike"}
 LAYOUT_KEYS = {"name", "regex", "time", "description", "example"}
 LAYOUT_GROUPS = {"letter", "facility", "event", "message"}
 GENERIC_KEYS = {"token", "timestamps"}
-_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
+_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]*\Z")  # \Z: $ would let "Name\n" in
+_SEVERITY_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_-]*\Z")
 _MAX_REGEX = 4000
 
 
@@ -102,13 +103,18 @@ def _severity(raw, where: str) -> Severity:
     entry = expect_mapping(raw, where)
     check_keys(entry, SEVERITY_KEYS, {"name", "letter", "rank"}, where)
     name = expect_str(entry["name"], f"{where}: name", allow_empty=False)
+    if not _SEVERITY_NAME.match(name):
+        # it becomes a console action argument: a quote or backslash there crashes or misfires
+        raise DataError(f"{where}: name {name!r} is not a valid severity name"
+                        " (letters, digits, _ and -, starting with a letter)")
     where = where.rsplit(":", 1)[0] + f": severity {name!r}"
     letter = expect_str(entry["letter"], f"{where}: letter", allow_empty=False)
     if len(letter) != 1:
         raise DataError(f"{where}: letter must be one character, got {letter!r}")
     key = expect_str(entry.get("key"), f"{where}: key")
-    if len(key) > 1:
-        raise DataError(f"{where}: key must be one character, got {key!r}")
+    if len(key) > 1 or (key and not (key.isascii() and key.isalnum())):
+        # "," or " " cannot be bound at all (the console would not start); "[" or "é" bind nothing
+        raise DataError(f"{where}: key must be one letter or digit, got {key!r}")
     return Severity(
         name=name, letter=letter, rank=expect_int(entry["rank"], f"{where}: rank"), key=key,
         meaning=expect_str(entry.get("meaning"), f"{where}: meaning"),

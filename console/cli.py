@@ -116,13 +116,14 @@ def build_sub_parser(name: str) -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
+    _tolerant_output()
     try:
         if argv and argv[0] in SUBCOMMANDS:
             args = build_sub_parser(argv[0]).parse_args(argv[1:])
             return {"decode": cmd_decode, "stats": cmd_stats, "catalog": cmd_catalog}[argv[0]](args)
         return cmd_console(build_console_parser().parse_args(argv))
     except DataError as exc:
-        sys.stderr.write(f"{PROG}: {exc}\n")
+        sys.stderr.write(f"{PROG}: {_one_line(exc)}\n")
         return 2
     except KeyboardInterrupt:
         return 130
@@ -134,9 +135,24 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as exc:  # the last guard: never a traceback for a user
         if os.environ.get("SMTP_CONSOLE_DEBUG"):
             raise
-        sys.stderr.write(f"{PROG}: internal error: {type(exc).__name__}: {exc}"
+        sys.stderr.write(f"{PROG}: internal error: {type(exc).__name__}: {_one_line(exc)}"
                          " (set SMTP_CONSOLE_DEBUG=1 for details)\n")
         return 1
+
+
+def _one_line(exc: Exception) -> str:
+    """Errors quote file names and YAML text: a newline, escape or bidi character in them stays inert."""
+    from console.safe_text import visible
+    return visible(str(exc))
+
+
+def _tolerant_output() -> None:
+    """A terminal or pipe that is not UTF-8 (an ISO-8859 locale) gets escapes, never a crash."""
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.reconfigure(errors="backslashreplace")
+        except (AttributeError, ValueError, OSError):
+            pass
 
 
 def _quiet_broken_pipe() -> None:

@@ -86,7 +86,7 @@ def load_themes(extra: list[str | Path] = (), catalogue: Catalogue | None = None
     for item in map(Path, extra):
         if item.is_dir():
             sources += sorted(item.glob("*.y*ml"))
-        elif item.is_file():
+        elif item.exists():  # a FIFO or device is refused by load_yaml, not called missing
             sources.append(item)
         else:
             raise DataError(f"{item}: theme file or folder does not exist")
