@@ -7,6 +7,7 @@ No textual here: the UI reads `view` and the counters.
 
 from __future__ import annotations
 
+import time
 from collections import Counter, deque
 from dataclasses import dataclass, field, replace
 
@@ -98,6 +99,40 @@ class View:
         return max(0, min(lo - self._start, len(self) - 1))
 
 
+class _FilterJob:
+    """A filter change over a snapshot of the held events, in slices of bounded time."""
+
+    def __init__(self, events: list[Event], new: Filter) -> None:
+        self.events = events
+        self.match = new.matches
+        self.pos = 0
+        self.passing: list[Event] = []
+        self.arrived: list[Event] = []  # events added while the job runs (already matched)
+
+    @property
+    def progress(self) -> float:
+        return self.pos / len(self.events) if self.events else 1.0
+
+    def step(self, budget: float | None) -> bool:
+        events, match, out = self.events, self.match, self.passing
+        i, n = self.pos, len(events)
+        if budget is None:
+            out.extend(ev for ev in events[i:] if match(ev))
+            self.pos = n
+            return True
+        deadline = time.perf_counter() + budget
+        clock = time.perf_counter
+        while i < n:
+            ev = events[i]
+            i += 1
+            if match(ev):
+                out.append(ev)
+            if clock() > deadline:  # per line: one pathological line may cost milliseconds
+                break
+        self.pos = i
+        return i >= n
+
+
 @dataclass
 class AddResult:
     visible: int          # how many of the batch passed the filter
@@ -117,6 +152,8 @@ class EventModel:
         self.counts: Counter[str] = Counter()      # held events by severity
         self.total = 0                             # events ever added
         self._seq = 0
+        self._job: _FilterJob | None = None
+        self.filter_budget: float | None = None  # seconds a filter change may take at once
         self._acked: set[int] = set()
         self.unacked = 0                           # held, alerting, not acknowledged
         self._alerting = frozenset(s.name for s in catalogue.severities if s.alert)
@@ -141,7 +178,10 @@ class EventModel:
                 passing.append(ev)
         self.held.extend(events)
         self.total += len(events)
-        self.view.extend(passing)
+        if self._job is not None:
+            self._job.arrived.extend(passing)  # joins the view the running filter change builds
+        else:
+            self.view.extend(passing)
         dropped = dropped_visible = 0
         over = len(self.held) - self.history
         if over > 0:
@@ -161,12 +201,33 @@ class EventModel:
         return AddResult(len(passing), dropped, dropped_visible, notify)
 
     # -- filtering ----------------------------------------------------------------------
-    def set_filter(self, new: Filter) -> None:
+    def set_filter(self, new: Filter) -> bool:
+        """Applies at once, or, with `filter_budget` set, for that many seconds and then leaves the
+        rest to continue_filter(): a costly regex over 100,000 held lines must not freeze the screen.
+        True when the view is complete."""
         self.filter = new
+        self._job = _FilterJob(list(self.held), new)
+        return self.continue_filter(self.filter_budget)
+
+    def continue_filter(self, budget: float | None = None) -> bool:
+        job = self._job
+        if job is None:
+            return True
+        if not job.step(budget):
+            return False
         view = View()
-        match = new.matches
-        view.extend([ev for ev in self.held if match(ev)])
+        view.extend(job.passing)
+        view.extend(job.arrived)
+        if self.held:
+            view.drop_through(self.held[0].seq - 1)  # what the cap dropped meanwhile
         self.view = view
+        self._job = None
+        return True
+
+    @property
+    def filtering(self) -> float | None:
+        """How far a filter change has got (0..1), or None when the view is complete."""
+        return None if self._job is None else self._job.progress
 
     def toggle_severity(self, name: str) -> None:
         sev = set(self.filter.severities)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import ctypes
-import ctypes.util
 import errno
 import os
 import struct
@@ -44,7 +43,8 @@ class Inotify:
         if not sys.platform.startswith("linux"):
             return None
         try:
-            libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+            # the symbols of the running process: find_library would run ldconfig (or gcc) to look
+            libc = ctypes.CDLL(None, use_errno=True)
             init1 = libc.inotify_init1
             libc.inotify_add_watch.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_uint32]
             libc.inotify_rm_watch.argtypes = [ctypes.c_int, ctypes.c_int]

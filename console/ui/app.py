@@ -33,6 +33,7 @@ from console.ui.theme_bridge import to_textual
 
 _ADDRESS = re.compile(r"^(?:\d{1,3}(?:\.\d{1,3}){3}|\[?[0-9A-Fa-f:]*:[0-9A-Fa-f:.]+\]?)(?::\d+)?$")
 NOTIFY_PER_SECOND = 3
+FILTER_SLICE = 0.03  # seconds of filtering at a time before the screen gets its turn
 SEVERITY_GROUP = Binding.Group("severities", compact=True)
 
 BASE_BINDINGS = [
@@ -90,6 +91,7 @@ class ConsoleApp(App[int]):
         self.catalogue = catalogue
         self.decoder = Decoder(catalogue)
         self.model = EventModel(catalogue, history)
+        self.model.filter_budget = FILTER_SLICE
         self.theme_data = themes
         self.source = source
         self.console_title = title
@@ -227,6 +229,9 @@ class ConsoleApp(App[int]):
         note = self._filter_note
         if self.backfilling:
             note = (note + "  " if note else "") + f"loading history… {len(self.model.held):,} events"
+        progress = self.model.filtering
+        if progress is not None:
+            note = (note + "  " if note else "") + f"filtering… {progress:.0%}"
         self.status.render_status(model=self.model, styles=self.styles_by_theme,
                                   following=self.event_list.following,
                                   new_while_paused=self._new_while_paused, rate=self._rate(),
@@ -269,11 +274,22 @@ class ConsoleApp(App[int]):
         self._filter_changed()
 
     def _filter_changed(self) -> None:
+        if self.model.filtering is not None:  # a slow filter: finish it in slices, screen alive
+            self._refresh_status()
+            self._finish_filter()
+            return
         self.event_list.view_rebuilt()
         if self.panel.is_open:
             ev = self.event_list.current
             self.panel.show(ev, acked=bool(ev and self.model.is_acked(ev)))
         self._refresh_status()
+
+    @work(exclusive=True, group="filter")
+    async def _finish_filter(self) -> None:
+        while not self.model.continue_filter(FILTER_SLICE):
+            self._refresh_status()
+            await asyncio.sleep(0.005)  # keys and new events get their turn between slices
+        self._filter_changed()
 
     # -- narrowing --------------------------------------------------------------------------
     def _push_filter(self) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
 from rich.style import Style
 from textual.binding import Binding
@@ -19,15 +20,23 @@ from console.ui.severity_styles import SeverityStyles
 _CACHE_MAX = 2000
 
 
+def _cells(text: str, width: int) -> str:
+    """Cut or pad to a number of terminal cells: wide and combining characters keep columns aligned."""
+    return set_cell_size(text, width)
+
+
 def _time_text(ev: Event) -> str:
+    """MM-DD HH:MM:SS.mmm; a site layout may capture anything as a timestamp, so it is made inert too."""
     ts = ev.timestamp
     if not ts:
         return " " * 18
-    if ts[:1].isdigit() and len(ts) >= 19:  # ISO: MM-DD HH:MM:SS.mmm
+    if ts[:1].isdigit() and len(ts) >= 19:  # ISO
         frac = ts[20:23] if len(ts) > 19 and ts[19] in ".," else "000"
-        return f"{ts[5:10]} {ts[11:19]}.{frac.ljust(3, '0')}"
-    t = ev.time
-    return t.strftime("%m-%d %H:%M:%S.") + f"{t.microsecond // 1000:03d}" if t else ts[:18].ljust(18)
+        text = f"{ts[5:10]} {ts[11:19]}.{frac.ljust(3, '0')}"
+    else:
+        t = ev.time
+        text = t.strftime("%m-%d %H:%M:%S.") + f"{t.microsecond // 1000:03d}" if t else ts
+    return _cells(visible(text), 18)
 
 
 class EventList(ScrollView, can_focus=True):
@@ -108,15 +117,16 @@ class EventList(ScrollView, can_focus=True):
 
     def _grow_columns(self, ev: Event) -> None:
         w = self._widths
-        name = len(ev.facility or "") + len(ev.event or "") + 1 if ev.parsed else 10
+        name = cell_len(visible(f"{ev.facility}-{ev.event}")) if ev.parsed else 10
         if name > w[2] and name <= 40:
             w[2] = name
             self._cache.clear()
-        if ev.host and len(ev.host) > w[3] and len(ev.host) <= 24:
-            w[3] = len(ev.host)
+        host = cell_len(visible(ev.host)) if ev.host else 0
+        if host > w[3] and host <= 24:
+            w[3] = host
             self._cache.clear()
         if ev.program:
-            prog = len(ev.program) + (len(str(ev.pid)) + 2 if ev.pid is not None else 0)
+            prog = cell_len(visible(ev.program)) + (len(str(ev.pid)) + 2 if ev.pid is not None else 0)
             if prog > w[4] and prog <= 24:
                 w[4] = prog
                 self._cache.clear()
@@ -242,17 +252,20 @@ class EventList(ScrollView, can_focus=True):
         name = f"{ev.facility}-{ev.event}" if ev.parsed else "(unparsed)"
         who = ""
         if w[3]:
-            who = visible(ev.host or "")[: w[3]].ljust(w[3]) + " "
+            who = _cells(visible(ev.host or ""), w[3]) + " "
         program = visible(f"{ev.program}[{ev.pid}]" if ev.pid is not None else (ev.program or ""))
+        message = ev.message
+        if len(message) > 4 * width:  # only what can show: a 64 KiB line costs no more than a short one
+            message = message[: 4 * width]
         segments = [
             Segment(_time_text(ev) + " ", line_style),
-            Segment(visible(ev.letter or "?")[:1], badge),
-            Segment(" " + visible(name)[: w[2]].ljust(w[2]) + " ", line_style + Style(bold=True)),
-            Segment(who + program[: w[4]].ljust(w[4]) + " ", line_style),
-            Segment(visible(ev.message), line_style),
+            Segment(_cells(visible(ev.letter or "?"), 1), badge),
+            Segment(" " + _cells(visible(name), w[2]) + " ", line_style + Style(bold=True)),
+            Segment(who + _cells(program, w[4]) + " ", line_style),
         ]
-        if ev.cut:
-            segments.append(Segment(" [cut]", line_style + Style(italic=True)))
+        if ev.cut:  # before the text: at the end of a line cut at 64 KiB it would never be on screen
+            segments.append(Segment("[cut] ", line_style + Style(italic=True, reverse=True)))
+        segments.append(Segment(visible(message), line_style))
         # padding takes the line's colour (no weight, no underline), so the reversed cursor bar is one colour
         strip = Strip(segments).crop_extend(0, width, base + Style(color=line_style.color))
         if selected:

@@ -154,10 +154,6 @@ async def test_typed_slow_or_invalid_filter_gets_a_note_and_the_console_answers(
         assert app.is_running and app.return_code is None
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: console/model.py EventModel.set_filter (called from "
-                   "console/ui/app.py on_input_changed) re-filters every held event synchronously on the "
-                   "event loop; a regex the filter rightly accepts (quadratic, ~20-150 ms on a 4 KiB hostile "
-                   "line) applied to a few hundred such lines freezes the console for seconds")
 async def test_accepted_filter_over_many_long_hostile_lines_does_not_freeze_the_console(make_app, catalogue):
     pattern = r".*@example\.org"
     tf = compile_filter(pattern)

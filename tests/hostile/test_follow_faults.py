@@ -291,10 +291,6 @@ async def test_following_never_writes_locks_or_runs_the_log(tmp_path, monkeypatc
     assert not (tmp_path / "PWNED").exists() and not (logs / "PWNED").exists()
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: console/tail/inotify.py Inotify.create() calls "
-                   "ctypes.util.find_library('c'), which runs /sbin/ldconfig -p (and may fall back to gcc, "
-                   "ld or objdump found on $PATH) every time a Follower starts: the console, often run as "
-                   "root, starts external programs; ctypes.CDLL(None) or 'libc.so.6' needs none")
 async def test_following_starts_no_program_at_all(tmp_path, monkeypatch):
     _, _, spawned, _ = await _follow_shellish_logs(tmp_path, monkeypatch)
     assert spawned == []

@@ -163,9 +163,6 @@ def test_decode_straight_to_the_terminal_is_inert(tmp_path, log):
         tmux.close()
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: console/ui/event_list.py _time_text does not pass a non-ISO "
-                   "timestamp through visible(): with a site layout that captures the time loosely, an OSC 2 "
-                   "in that field reaches the terminal and retitles it")
 def test_console_in_tmux_time_field_cannot_retitle_the_terminal(tmp_path):
     site = tmp_path / "site"
     site.mkdir()
