@@ -123,12 +123,13 @@ class ConsoleApp(App[int]):
             yield self.event_list
             yield self.panel
         yield self.filter_bar
-        yield Footer()
 
     def on_mount(self) -> None:
         if self.source is not None:
             self._feed()  # first: the history is read while the screen is being built
         self.event_list.focus()
+        # the footer styles one widget per key (~0.1 s): mounted after the first paint of the events
+        self.call_after_refresh(lambda: self.mount(Footer()))
         self.set_interval(0.25, self._tick)
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGTERM, signal.SIGHUP):

@@ -110,6 +110,9 @@ def panel_text(app, width: int = 400) -> str:
 
 
 async def settle(pilot) -> None:
+    """The screen at rest: the footer is mounted after the first paint, so wait for it too."""
+    from textual.widgets import Footer
+    await until(pilot, lambda: bool(pilot.app.query(Footer)), what="the footer")
     await pilot.pause()
     await pilot.wait_for_scheduled_animations()
     await pilot.pause()

@@ -140,7 +140,10 @@ async def wait_until(pilot, condition, *, timeout: float = 5.0, what: str = "con
 
 
 async def settle(pilot) -> None:
-    """Lets queued messages, refreshes and call_after_refresh callbacks run."""
+    """Lets queued messages, refreshes and call_after_refresh callbacks run (the footer among them:
+    it is mounted after the first paint)."""
+    from textual.widgets import Footer
+    await wait_until(pilot, lambda: bool(pilot.app.query(Footer)), what="the footer")
     await pilot.pause()
     await pilot.wait_for_scheduled_animations()
     await pilot.pause()
