@@ -8,7 +8,9 @@ No textual here: the UI reads `view` and the counters.
 from __future__ import annotations
 
 import time
+from bisect import bisect_left
 from collections import Counter, deque
+from operator import attrgetter
 from dataclasses import dataclass, field, replace
 
 from console.catalogue import Catalogue
@@ -16,6 +18,7 @@ from console.event import Event
 from console.textfilter import TextFilter, compile_filter
 
 DEFAULT_HISTORY = 100_000
+_SEQ = attrgetter("seq")
 
 
 @dataclass(frozen=True)
@@ -72,31 +75,19 @@ class View:
             self._start = 0
         return gone
 
+    def _first_at(self, seq: int) -> int:
+        """Position in _items of the first event with seq >= seq: the view is in seq order."""
+        return bisect_left(self._items, seq, lo=self._start, key=_SEQ)
+
     def index_of_seq(self, seq: int) -> int | None:
-        """Binary search: the view is in seq order."""
-        lo, hi = self._start, len(self._items)
-        items = self._items
-        while lo < hi:
-            mid = (lo + hi) // 2
-            if items[mid].seq < seq:
-                lo = mid + 1
-            else:
-                hi = mid
-        if lo < len(items) and items[lo].seq == seq:
-            return lo - self._start
+        pos = self._first_at(seq)
+        if pos < len(self._items) and self._items[pos].seq == seq:
+            return pos - self._start
         return None
 
     def nearest_index(self, seq: int) -> int:
         """Index of the first event at or after seq (clamped), for keeping the cursor on a filter change."""
-        lo, hi = self._start, len(self._items)
-        items = self._items
-        while lo < hi:
-            mid = (lo + hi) // 2
-            if items[mid].seq < seq:
-                lo = mid + 1
-            else:
-                hi = mid
-        return max(0, min(lo - self._start, len(self) - 1))
+        return max(0, min(self._first_at(seq) - self._start, len(self) - 1))
 
 
 class _FilterJob:
