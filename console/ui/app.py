@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import re
 import signal
 import time
@@ -125,6 +126,8 @@ class ConsoleApp(App[int]):
         yield self.filter_bar
 
     def on_mount(self) -> None:
+        # 100,000 held events make full collections slow; collect young objects less often
+        gc.set_threshold(10_000, 10, 10)
         if self.source is not None:
             self._feed()  # first: the history is read while the screen is being built
         self.event_list.focus()
@@ -172,6 +175,9 @@ class ConsoleApp(App[int]):
             self._read_states(batch.states)
         if self.backfilling and not batch.backfill:
             self.backfilling = False
+            # the history read at start lives long: keep the collector from walking it again and
+            # again (events hold no cycles, so dropping them later still frees them)
+            gc.freeze()
         decode = self.decoder.decode
         events = [decode(r.data, r.source, r.lineno, cut=r.cut) for r in batch.lines]
         if events:

@@ -75,7 +75,6 @@ class EventList(ScrollView, can_focus=True):
         self.sev_styles = styles
         self.following = True
         self._cursor_seq = 0
-        self._bottom_pending = False
         self._cache: dict[tuple, Strip] = {}
         self._widths = [18, 1, 22, 0, 14]  # time, letter, event, host, program
 
@@ -86,10 +85,18 @@ class EventList(ScrollView, can_focus=True):
         self.refresh()
 
     def events_added(self, added_visible: int, dropped_visible: int, batch: list[Event]) -> None:
-        """Called once per batch: keep the cursor on its event, or follow the newest."""
-        for ev in batch[-200:]:
-            self._grow_columns(ev)
-        n = len(self.model.view)
+        """Called once per batch: keep the cursor on its event, or follow the newest.
+
+        A batch with nothing to show (an errors-only view, 2,000 info lines a second) changes
+        nothing on screen and costs no repaint.
+        """
+        view = self.model.view
+        n = len(view)
+        grew = False
+        for i in range(max(0, n - min(added_visible, 200)), n):
+            grew = self._grow_columns(view[i]) or grew
+        if not (added_visible or dropped_visible or grew):
+            return
         self.virtual_size = Size(self.size.width, n)
         if self.following:
             self._set_cursor(n - 1, scroll=False)
@@ -115,8 +122,10 @@ class EventList(ScrollView, can_focus=True):
             self._cursor_seq = anchor
         self.refresh()
 
-    def _grow_columns(self, ev: Event) -> None:
+    def _grow_columns(self, ev: Event) -> bool:
+        """Widens a column for a longer name, host or program; True when one grew."""
         w = self._widths
+        before = list(w)
         name = cell_len(visible(f"{ev.facility}-{ev.event}")) if ev.parsed else 10
         if name > w[2] and name <= 40:
             w[2] = name
@@ -130,6 +139,7 @@ class EventList(ScrollView, can_focus=True):
             if prog > w[4] and prog <= 24:
                 w[4] = prog
                 self._cache.clear()
+        return w != before
 
     # -- cursor ---------------------------------------------------------------------------
     @property
@@ -196,15 +206,9 @@ class EventList(ScrollView, can_focus=True):
         self._scroll_bottom()
 
     def _scroll_bottom(self) -> None:
-        # the new virtual size takes effect at the next layout; scroll once it has
-        if not self._bottom_pending:
-            self._bottom_pending = True
-            self.call_after_refresh(self._do_scroll_bottom)
-
-    def _do_scroll_bottom(self) -> None:
-        self._bottom_pending = False
-        if self.following:
-            self.scroll_to(y=self.max_scroll_y, animate=False, immediate=True)
+        """At once, so the newest row is in the very next frame (force: before the scrollbar exists
+        Textual would ignore the scroll and leave the list mid-history under "FOLLOWING")."""
+        self.scroll_to(y=self.max_scroll_y, animate=False, immediate=True, force=True)
 
     def on_click(self, event) -> None:
         row = self.scroll_offset.y + event.y

@@ -57,8 +57,9 @@ def launch(args, config: dict, catalogue: Catalogue) -> int:
         decoder_key = Decoder(catalogue).sort_key
     except Exception:  # pragma: no cover - ordering is a nicety
         decoder_key = None
+    # Textual draws at most 60 frames a second; batching wider than a frame only adds latency
     follower = Follower(paths, lines=lines, from_start=args.from_start, max_line=max_line,
-                        sort_key=decoder_key)
+                        sort_key=decoder_key, min_interval=0.005)
     app_class = ConsoleApp.for_catalogue(catalogue)
     app = app_class(catalogue=catalogue, themes=themes, theme=theme, source=follower,
                     history=history, title=title, on_exit=demo.stop if demo else None)

@@ -19,6 +19,9 @@ def _n(value: int) -> str:
 
 
 class StatusBar(Static):
+    _last: Text | None = None
+    _last_lines = 0
+
     DEFAULT_CSS = """
     StatusBar { height: auto; max-height: 6; background: $panel; color: $foreground; padding: 0 1; }
     """
@@ -81,4 +84,8 @@ class StatusBar(Static):
             lines.append(flt)
         out = Text("\n", no_wrap=True, overflow="ellipsis").join(lines)
         out.no_wrap = True
-        self.update(out)
+        if out == self._last:  # four times a second while idle: an unchanged header costs nothing
+            return
+        # a layout pass only when the header gains or loses a line
+        self.update(out, layout=self._last is None or len(lines) != self._last_lines)
+        self._last, self._last_lines = out, len(lines)
