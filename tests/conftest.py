@@ -11,6 +11,9 @@ import pytest
 REPO_ROOT = Path(__file__).resolve().parent.parent
 if str(REPO_ROOT) not in sys.path:  # the checkout need not be installed to be tested
     sys.path.insert(0, str(REPO_ROOT))
+TESTS = str(Path(__file__).resolve().parent)
+if TESTS not in sys.path:  # shared helper modules (screen_helpers) import by their own unique names
+    sys.path.insert(0, TESTS)
 
 
 @pytest.fixture(scope="session")

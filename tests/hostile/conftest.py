@@ -9,6 +9,9 @@ from pathlib import Path
 
 import pytest
 
+from screen_helpers import (list_rows, panel_text, screen_lines, screen_segments,  # noqa: F401
+                                  settle, wait_until as until)
+
 # One permissive site layout: every field is "anything but |", so hostile text reaches the time, host,
 # program, pid, letter, facility and event columns, not only the message.
 PIPE_LAYOUT = r"""
@@ -84,38 +87,6 @@ def make_app(catalogue, themes):
         return ConsoleApp.for_catalogue(cat)(catalogue=cat, themes=themes, theme=theme, history=history,
                                              source=source, clock=FrozenClock())
     return make
-
-
-def screen_lines(app) -> list[str]:
-    return [strip.text for strip in app.screen._compositor.render_strips()]
-
-
-def screen_segments(app):
-    for strip in app.screen._compositor.render_strips():
-        yield from strip
-
-
-def list_rows(app) -> list[str]:
-    el = app.event_list
-    return [el.render_line(y).text for y in range(el.size.height)]
-
-
-def panel_text(app, width: int = 400) -> str:
-    import io
-
-    from rich.console import Console
-    console = Console(width=width, file=io.StringIO(), record=True, color_system=None)
-    console.print(app.panel.body.content)
-    return console.export_text()
-
-
-async def settle(pilot) -> None:
-    """The screen at rest: the footer is mounted after the first paint, so wait for it too."""
-    from textual.widgets import Footer
-    await until(pilot, lambda: bool(pilot.app.query(Footer)), what="the footer")
-    await pilot.pause()
-    await pilot.wait_for_scheduled_animations()
-    await pilot.pause()
 
 
 async def until(pilot, cond, *, timeout: float = 10.0, what: str = "condition") -> None:

@@ -9,6 +9,9 @@ from datetime import datetime
 
 import pytest
 
+from screen_helpers import (list_rows, panel_text, screen_lines, screen_text, settle,  # noqa: F401
+                                  wait_until)
+
 from console.decoder import Decoder
 from console.simulator import Simulator
 from console.tail.model import Batch, RawLine, SourceState
@@ -103,40 +106,6 @@ def decode(catalogue):
 def traffic(sim: Simulator, n: int) -> list[str]:
     it = sim.lines()
     return [next(it) for _ in range(n)]
-
-
-def screen_lines(app) -> list[str]:
-    """The text of every row of the screen as composed now (what the terminal would show)."""
-    return [strip.text for strip in app.screen._compositor.render_strips()]
-
-
-def screen_text(app) -> str:
-    return "\n".join(screen_lines(app))
-
-
-def list_rows(app) -> list[str]:
-    el = app.event_list
-    return [el.render_line(y).text for y in range(el.size.height)]
-
-
-def panel_text(app, width: int = 200) -> str:
-    """What the panel says, rendered wide so that no value wraps (the screen tests cover the look)."""
-    import io
-
-    from rich.console import Console
-
-    console = Console(width=width, file=io.StringIO(), record=True, color_system=None)
-    console.print(app.panel.body.content)
-    return console.export_text()
-
-
-async def wait_until(pilot, condition, *, timeout: float = 5.0, what: str = "condition") -> None:
-    """Polls (letting the app run between polls) until condition() holds; fails after timeout."""
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
-        await pilot.pause(0.02)
 
 
 async def settle(pilot) -> None:

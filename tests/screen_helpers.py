@@ -1,0 +1,56 @@
+"""Reading a running console in Pilot tests: what the screen, the list and the panel show,
+and waiting for a condition with a deadline (never a bare sleep). Shared by tests/ui and
+tests/hostile."""
+
+from __future__ import annotations
+
+import io
+import time
+
+
+def screen_lines(app) -> list[str]:
+    """The text of every row of the screen as composed now (what the terminal would show)."""
+    return [strip.text for strip in app.screen._compositor.render_strips()]
+
+
+def screen_text(app) -> str:
+    return "\n".join(screen_lines(app))
+
+
+def screen_segments(app):
+    for strip in app.screen._compositor.render_strips():
+        yield from strip
+
+
+def list_rows(app) -> list[str]:
+    el = app.event_list
+    return [el.render_line(y).text for y in range(el.size.height)]
+
+
+def panel_text(app, width: int = 200) -> str:
+    """What the panel says, rendered wide so that no value wraps (the screen tests cover the look)."""
+    from rich.console import Console
+
+    console = Console(width=width, file=io.StringIO(), record=True, color_system=None)
+    console.print(app.panel.body.content)
+    return console.export_text()
+
+
+async def wait_until(pilot, condition, *, timeout: float = 10.0, what: str = "condition") -> None:
+    """Polls (letting the app run between polls) until condition() holds; fails after timeout."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out after {timeout}s waiting for {what}")
+        await pilot.pause(0.02)
+
+
+async def settle(pilot) -> None:
+    """The screen at rest: queued messages, refreshes and call_after_refresh callbacks have run,
+    the footer among them (it is mounted after the first paint)."""
+    from textual.widgets import Footer
+
+    await wait_until(pilot, lambda: bool(pilot.app.query(Footer)), what="the footer")
+    await pilot.pause()
+    await pilot.wait_for_scheduled_animations()
+    await pilot.pause()
