@@ -247,12 +247,16 @@ def _decode_follow(args, decoder, printer, max_line: int) -> int:
         await follow_print(args.paths, lines=lines, from_start=args.from_start, max_line=max_line,
                            emit_lines=emit_lines, emit_state=emit_state, sort_key=decoder.sort_key)
 
-    signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
+    signal.signal(signal.SIGTERM, _interrupt)  # `kill` stops a follow as quietly as Ctrl-C
     try:
         asyncio.run(run())
     except KeyboardInterrupt:
         return 0
     return 0
+
+
+def _interrupt(*_) -> None:
+    raise KeyboardInterrupt
 
 
 def cmd_stats(args) -> int:
