@@ -1,11 +1,54 @@
-"""Reading a running console in Pilot tests: what the screen, the list and the panel show,
-and waiting for a condition with a deadline (never a bare sleep). Shared by tests/ui and
-tests/hostile."""
+"""Driving a console in Pilot tests: a source the test feeds by hand, a clock that moves only when
+told, what the screen, the list and the panel show, and waiting for a condition with a deadline
+(never a bare sleep). Shared by tests/ui and tests/hostile."""
 
 from __future__ import annotations
 
+import asyncio
 import io
 import time
+
+from console.tail.model import Batch, RawLine, SourceState
+
+
+class FrozenClock:
+    """The app's clock for ev/s and notification limits: it moves only when a test says so."""
+
+    def __init__(self, now: float = 1000.0) -> None:
+        self.now = now
+
+    def __call__(self) -> float:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        self.now += seconds
+
+
+class FakeSource:
+    """Stands in for the Follower (console/tail/__init__.py contract): the test decides what each batch
+    holds and when it arrives; states() is the full picture, Batch.states only what changed."""
+
+    def __init__(self) -> None:
+        self.queue: asyncio.Queue = asyncio.Queue()
+        self._states: dict[str, SourceState] = {}
+
+    def states(self) -> dict[str, SourceState]:
+        return dict(self._states)
+
+    async def batches(self):
+        while True:
+            batch = await self.queue.get()
+            if batch is None:
+                return
+            yield batch
+
+    def send(self, lines, *, path: str = "/var/isode/log/mta-event.log", state: str = "following",
+             detail: str = "", backfill: bool = False, first: int = 1) -> None:
+        raw = [RawLine(path, first + i, line if isinstance(line, bytes) else line.encode("utf-8"))
+               for i, line in enumerate(lines)]
+        changed = SourceState(path, state, detail)
+        self._states[path] = changed
+        self.queue.put_nowait(Batch(raw, [changed], backfill=backfill))
 
 
 def screen_lines(app) -> list[str]:

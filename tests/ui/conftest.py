@@ -3,18 +3,15 @@ for the app and to read what it shows."""
 
 from __future__ import annotations
 
-import asyncio
-import time
 from datetime import datetime
 
 import pytest
 
-from screen_helpers import (list_rows, panel_text, screen_lines, screen_text, settle,  # noqa: F401
-                                  wait_until)
+from screen_helpers import (FakeSource, FrozenClock, list_rows, panel_text,  # noqa: F401
+                            screen_lines, screen_text, settle, wait_until)
 
 from console.decoder import Decoder
 from console.simulator import Simulator
-from console.tail.model import Batch, RawLine, SourceState
 from console.themes_data import load_themes
 
 FIXED_START = datetime(2026, 11, 24, 9, 0, 0)
@@ -23,45 +20,6 @@ THEMES = ("smtp-dark", "smtp-light", "smtp-high-contrast", "smtp-colour-blind")
 
 HOSTILE = ("2026-11-24 10:00:00.000 smtpsrvr[1] W-MTA_SMTP-DNSBLfailed: "
            "[b]x[/b] [@click=app.quit]q[/] \x1b[2J \x1b]52;c;SGVsbG8=\x07 \u202e \x00 end")
-
-
-class FrozenClock:
-    """The app's clock for ev/s and notification limits: it moves only when a test says so."""
-
-    def __init__(self, now: float = 1000.0) -> None:
-        self.now = now
-
-    def __call__(self) -> float:
-        return self.now
-
-    def advance(self, seconds: float) -> None:
-        self.now += seconds
-
-
-class FakeSource:
-    """Stands in for the Follower (console/tail/__init__.py contract): the test decides what each batch
-    holds and when it arrives; states() is the full picture, Batch.states only what changed."""
-
-    def __init__(self) -> None:
-        self.queue: asyncio.Queue = asyncio.Queue()
-        self._states: dict[str, SourceState] = {}
-
-    def states(self) -> dict[str, SourceState]:
-        return dict(self._states)
-
-    async def batches(self):
-        while True:
-            batch = await self.queue.get()
-            if batch is None:
-                return
-            yield batch
-
-    def send(self, lines: list[str], *, path: str = "/var/isode/log/mta-event.log", state: str = "following",
-             detail: str = "", backfill: bool = False, first: int = 1) -> None:
-        raw = [RawLine(path, first + i, line.encode()) for i, line in enumerate(lines)]
-        changed = SourceState(path, state, detail)
-        self._states[path] = changed
-        self.queue.put_nowait(Batch(raw, [changed], backfill=backfill))
 
 
 @pytest.fixture(autouse=True)
@@ -106,13 +64,3 @@ def decode(catalogue):
 def traffic(sim: Simulator, n: int) -> list[str]:
     it = sim.lines()
     return [next(it) for _ in range(n)]
-
-
-async def settle(pilot) -> None:
-    """Lets queued messages, refreshes and call_after_refresh callbacks run (the footer among them:
-    it is mounted after the first paint)."""
-    from textual.widgets import Footer
-    await wait_until(pilot, lambda: bool(pilot.app.query(Footer)), what="the footer")
-    await pilot.pause()
-    await pilot.wait_for_scheduled_animations()
-    await pilot.pause()
