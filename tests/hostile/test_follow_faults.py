@@ -5,69 +5,44 @@ flowing, following recovers, and no line is lost or repeated. And it never write
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import os
 import tracemalloc
 
 import pytest
 
-from console.tail import DELETED, FOLLOWING, NOT_A_FILE, TRUNCATED, UNREADABLE, FileReader, Follower
+from console.tail import DELETED, FOLLOWING, NOT_A_FILE, TRUNCATED, UNREADABLE, FileReader
+
+import follow_helpers
 
 from .helpers import WRITE_FLAGS as _WRITE_FLAGS
-from .helpers import Writer, fd_flags_under, read_only_guard, wait_for
+from .helpers import Writer, fd_flags_under, read_only_guard
 
 
-class Collector:
-    """Iterates a Follower's batches in a task and keeps what it got, for assertions."""
+class Collector(follow_helpers.Collector):
+    """The tail suite's collector as an async context manager, with paths as Path objects."""
 
     def __init__(self, paths, **kwargs) -> None:
         kwargs.setdefault("rotate_grace", 0.3)
         kwargs.setdefault("lines", 0)
-        self.follower = Follower([os.fspath(p) for p in paths], **kwargs)
-        self.lines, self.states, self.batches = [], [], []
-        self.live = asyncio.Event()
-        self.task: asyncio.Task | None = None
+        super().__init__([os.fspath(p) for p in paths], **kwargs)
 
     async def __aenter__(self) -> "Collector":
-        self.task = asyncio.create_task(self._run())
-        await asyncio.wait_for(self.live.wait(), 15)
-        return self
+        return await self.start(timeout=15)
 
     async def __aexit__(self, *exc) -> None:
-        if self.task is not None and not self.task.done():
-            self.task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self.task
-        elif self.task is not None:
-            self.task.result()
-        await self.follower.aclose()
-
-    async def _run(self) -> None:
-        async with contextlib.aclosing(self.follower.batches()) as batches:
-            async for batch in batches:
-                self.batches.append(batch)
-                self.lines.extend(batch.lines)
-                self.states.extend(batch.states)
-                if not batch.backfill:
-                    self.live.set()
+        await self.stop()
 
     def data(self, path=None) -> list[bytes]:
-        return [ln.data for ln in self.lines if path is None or ln.source == os.fspath(path)]
+        return super().data(None if path is None else os.fspath(path))
 
     def state(self, path):
-        return self.follower.states().get(os.fspath(path))
+        return self.state_of(os.fspath(path))
 
     async def wait_lines(self, n: int, path=None, timeout: float = 15) -> list[bytes]:
-        await wait_for(lambda: len(self.data(path)) >= n, timeout, f"{n} lines from {path or 'all'}"
-                       f" (have {len(self.data(path))})")
-        return self.data(path)
+        return await super().wait_lines(n, timeout, None if path is None else os.fspath(path))
 
     async def wait_state(self, path, state: str, detail: str | None = None, timeout: float = 15) -> None:
-        def ok():
-            s = self.state(path)
-            return s is not None and s.state == state and (detail is None or detail in s.detail)
-        await wait_for(ok, timeout, f"{path} to be {state} {detail or ''} (is {self.state(path)})")
+        await super().wait_state(os.fspath(path), state, timeout, detail)
 
 
 def L(tag: str, n: int) -> bytes:
