@@ -9,7 +9,6 @@ import re
 import signal
 import time
 from collections import deque
-from dataclasses import replace
 from typing import Callable, Iterable
 
 from textual import work
@@ -85,21 +84,19 @@ class ConsoleApp(App[int]):
 
     def __init__(self, *, catalogue: Catalogue, themes: dict[str, ThemeData], theme: str = DEFAULT_THEME,
                  source=None, history: int = 100_000, title: str = "smtp-console",
-                 on_exit=None, clock: Callable[[], float] = time.monotonic) -> None:
+                 decoder: Decoder | None = None, clock: Callable[[], float] = time.monotonic) -> None:
         """clock: seconds for the ev/s rate and notification limits; tests pass a fixed one."""
         super().__init__()
         self._clock = clock
         self.catalogue = catalogue
-        self.decoder = Decoder(catalogue)
+        self.decoder = decoder or Decoder(catalogue)
         self.model = EventModel(catalogue, history)
         self.model.filter_budget = FILTER_SLICE
         self.theme_data = themes
         self.source = source
         self.console_title = title
-        self._on_exit = on_exit
         for data in themes.values():
             self.register_theme(to_textual(data))
-        self._initial_theme = theme
         self.styles_by_theme: SeverityStyles = self._styles_for(theme)
         self.event_list = EventList(self.model, self.styles_by_theme, id="events")
         self.panel = DetailPanel(catalogue, id="panel")
@@ -141,10 +138,6 @@ class ConsoleApp(App[int]):
             except (NotImplementedError, RuntimeError, ValueError):
                 pass
         self._refresh_status()
-
-    def on_unmount(self) -> None:
-        if self._on_exit:
-            self._on_exit()
 
     # -- themes ---------------------------------------------------------------------------
     def _styles_for(self, name: str) -> SeverityStyles:

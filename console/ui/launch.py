@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import glob
-import os
 
 from console.catalogue import Catalogue
 from console.errors import DataError
@@ -24,6 +23,7 @@ def _site_theme_sources(args, config: dict) -> list[str]:
 
 
 def launch(args, config: dict, catalogue: Catalogue) -> int:
+    from console.decoder import Decoder
     from console.tail import Follower
     from console.ui.app import ConsoleApp
 
@@ -51,18 +51,13 @@ def launch(args, config: dict, catalogue: Catalogue) -> int:
         raise DataError("-: the console reads its keys from the terminal; for standard input use"
                         " `smtp-console decode --follow -`")
 
-    decoder_key = None
-    try:
-        from console.decoder import Decoder
-        decoder_key = Decoder(catalogue).sort_key
-    except Exception:  # pragma: no cover - ordering is a nicety
-        decoder_key = None
+    decoder = Decoder(catalogue)  # one for the app, whose sort key also merges backfill by time
     # Textual draws at most 60 frames a second; batching wider than a frame only adds latency
     follower = Follower(paths, lines=lines, from_start=args.from_start, max_line=max_line,
-                        sort_key=decoder_key, min_interval=0.005)
-    app_class = ConsoleApp.for_catalogue(catalogue)
-    app = app_class(catalogue=catalogue, themes=themes, theme=theme, source=follower,
-                    history=history, title=title, on_exit=demo.stop if demo else None)
+                        sort_key=decoder.sort_key, min_interval=0.005)
+    app = ConsoleApp.for_catalogue(catalogue)(catalogue=catalogue, themes=themes, theme=theme,
+                                              source=follower, history=history, title=title,
+                                              decoder=decoder)
     try:
         app.run()
     finally:
