@@ -90,10 +90,13 @@ async def wait_until(pilot, condition, *, timeout: float = 10.0, what: str = "co
 
 async def settle(pilot) -> None:
     """The screen at rest: queued messages, refreshes and call_after_refresh callbacks have run,
-    the footer among them (it is mounted after the first paint)."""
+    the footer among them (it is mounted after the first paint), and the status bar counts what the
+    list shows (it is redrawn at most every STATUS_EVERY)."""
     from textual.widgets import Footer
 
     await wait_until(pilot, lambda: bool(pilot.app.query(Footer)), what="the footer")
+    await wait_until(pilot, lambda: not getattr(pilot.app, "status_pending", False),
+                     what="the status bar to catch up")
     await pilot.pause()
     await pilot.wait_for_scheduled_animations()
     await pilot.pause()

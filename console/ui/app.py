@@ -34,6 +34,7 @@ from console.ui.theme_bridge import to_textual
 _ADDRESS = re.compile(r"^(?:\d{1,3}(?:\.\d{1,3}){3}|\[?[0-9A-Fa-f:]*:[0-9A-Fa-f:.]+\]?)(?::\d+)?$")
 NOTIFY_PER_SECOND = 3
 FILTER_SLICE = 0.03  # seconds of filtering at a time before the screen gets its turn
+STATUS_EVERY = 0.1  # the counts follow new events this soon, and are drawn at most this often
 SEVERITY_GROUP = Binding.Group("severities", compact=True)
 
 BASE_BINDINGS = [
@@ -109,7 +110,8 @@ class ConsoleApp(App[int]):
         self._sources: dict[str, tuple[str, str]] = {}
         self._notified: deque[float] = deque()
         self._suppressed = 0
-        self._status_dirty = True
+        self._status_timer = None
+        self._status_drawn_at = 0.0
         self.backfilling = source is not None
         # set before the first paint: switching theme after mount restyles every widget again
         self.theme = theme
@@ -175,7 +177,7 @@ class ConsoleApp(App[int]):
         events = [decode(r.data, r.source, r.lineno, cut=r.cut) for r in batch.lines]
         if events:
             self.ingest(events, live=not batch.backfill)
-        self._status_dirty = True
+        self._status_soon()
 
     def ingest(self, events: list[Event], *, live: bool = True) -> None:
         """One batch: model first, then one list update and (rate-limited) notifications."""
@@ -186,7 +188,7 @@ class ConsoleApp(App[int]):
         self.event_list.events_added(result.visible, result.dropped_visible, events)
         if live and result.notify:
             self._notify_severe(result.notify)
-        self._status_dirty = True
+        self._status_soon()
 
     def _notify_severe(self, events: list[Event]) -> None:
         """Critical and fatal always reach the operator, filtered or paused; bursts are summarised."""
@@ -225,7 +227,27 @@ class ConsoleApp(App[int]):
             return 0.0
         return sum(n for _, n in self._rates) / 5.0
 
+    @property
+    def status_pending(self) -> bool:
+        """True while the status bar has not caught up with the events taken in."""
+        return self._status_timer is not None
+
+    def _status_soon(self) -> None:
+        """The counts must agree with the list a moment after a batch, but a burst of batches
+        redraws them once per STATUS_EVERY, not once per batch."""
+        if self._status_timer is None:
+            delay = max(0.0, self._status_drawn_at + STATUS_EVERY - time.monotonic())
+            self._status_timer = self.set_timer(delay, self._status_due, name="status")
+
+    def _status_due(self) -> None:
+        self._status_timer = None  # this timer has fired: nothing to stop
+        self._refresh_status()
+
     def _refresh_status(self) -> None:
+        if self._status_timer is not None:
+            self._status_timer.stop()
+            self._status_timer = None
+        self._status_drawn_at = time.monotonic()
         note = self._filter_note
         if self.backfilling:
             note = (note + "  " if note else "") + f"loading history… {len(self.model.held):,} events"

@@ -10,6 +10,8 @@ import pytest
 from console.decoder import Decoder
 from console.simulator import Simulator
 
+from screen_helpers import settle
+
 from .conftest import FIXED_START, HOSTILE, SIZE, THEMES
 
 
@@ -27,7 +29,7 @@ def feed(catalogue):
         events = [decoder.decode(line.encode(), "/var/isode/log/mta-event.log", i)
                   for i, line in enumerate(snapshot_lines(catalogue), 1)]
         pilot.app.ingest(events, live=False)
-        await pilot.pause()
+        await settle(pilot)
     return run_before
 
 
