@@ -236,7 +236,8 @@ class ConsoleApp(App[int]):
         """The counts must agree with the list a moment after a batch, but a burst of batches
         redraws them once per STATUS_EVERY, not once per batch."""
         if self._status_timer is None:
-            delay = max(0.0, self._status_drawn_at + STATUS_EVERY - time.monotonic())
+            # never 0: Textual's Timer divides by its interval when it runs late
+            delay = max(0.01, self._status_drawn_at + STATUS_EVERY - time.monotonic())
             self._status_timer = self.set_timer(delay, self._status_due, name="status")
 
     def _status_due(self) -> None:
