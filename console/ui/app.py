@@ -12,6 +12,7 @@ from collections import deque
 from typing import Callable, Iterable
 
 from textual import work
+from textual.actions import SkipAction
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Horizontal
@@ -40,7 +41,8 @@ SEVERITY_GROUP = Binding.Group("severities", compact=True)
 BASE_BINDINGS = [
     Binding("q", "quit", "quit", id="quit", tooltip="quit smtp-console"),
     Binding("question_mark", "help", "help", id="help", tooltip="this list of keys"),
-    Binding("slash", "filter", "filter", id="filter",
+    # priority: taken in the order keys arrive, so the keys typed right after it reach the bar
+    Binding("slash", "filter", "filter", id="filter", priority=True,
             tooltip="live text or regex filter (lower case matches any case); Esc clears it"),
     Binding("enter", "open_panel", "details", id="details",
             tooltip="open the side panel for the selected event"),
@@ -320,9 +322,9 @@ class ConsoleApp(App[int]):
         del self._filter_stack[:-50]
 
     def action_filter(self) -> None:
-        self.filter_bar.add_class("open")
-        self.filter_bar.value = self.model.filter.text.text
-        self.filter_bar.focus()
+        if self.focused is self.filter_bar or self.screen is not self.event_list.screen:
+            raise SkipAction()  # `/` is text in the bar, and nothing behind the help screen
+        self.filter_bar.open(self.model.filter.text.text, return_to=self.event_list)
         self._push_filter()
 
     def on_input_changed(self, message: Input.Changed) -> None:
@@ -332,17 +334,10 @@ class ConsoleApp(App[int]):
         self._filter_note = tf.note
         self._filter_changed()
 
-    def on_input_submitted(self, message: Input.Submitted) -> None:
-        if message.input is self.filter_bar:
-            self.filter_bar.remove_class("open")
-            self.event_list.focus()
-
     def on_filter_bar_cancelled(self, message: FilterBar.Cancelled) -> None:
-        self.filter_bar.remove_class("open")
         self.model.set_text("")
         self._filter_note = ""
         self._filter_changed()
-        self.event_list.focus()
 
     def action_only_event(self) -> None:
         ev = self.event_list.current

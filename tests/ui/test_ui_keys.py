@@ -210,6 +210,29 @@ async def test_slash_filters_live_enter_keeps_escape_clears(make_app, sim, decod
         assert app.model.filter.text.text == "" and len(app.model.view) == 200
 
 
+async def test_keys_typed_in_one_burst_after_slash_land_in_the_bar(make_app, sim, decode):
+    """A terminal hands `/spf⏎p` over in one read: every key is queued before the first is handled.
+    s, p, f are text in the bar (p and f must not hide pdu and fatal), and after Enter, p is a key again."""
+    from textual import events as key_events
+
+    app = make_app()
+    held = decode(traffic(sim, 200))
+    async with app.run_test(size=SIZE) as pilot:
+        await start(app, pilot, held)
+        expect = [ev.seq for ev in held if "spf" in ev.raw.lower()]
+        for key, char in [("slash", "/"), ("s", "s"), ("p", "p"), ("f", "f"), ("enter", "\r"), ("p", "p")]:
+            app.post_message(key_events.Key(key, char))
+        await wait_until(pilot, lambda: "pdu" not in app.model.filter.severities, what="p after Enter")
+        await settle(pilot)
+        assert app.model.filter.text.text == "spf"
+        assert "fatal" in app.model.filter.severities
+        assert not app.filter_bar.display and app.focused is app.event_list
+        assert seqs(app.model.view) == [ev.seq for ev in held
+                                        if ev.seq in expect and ev.severity != "pdu"]
+        await pilot.press("slash", "a", "slash", "b")  # the old text comes back selected; / is text
+        assert app.filter_bar.value == "a/b" and app.focused is app.filter_bar
+
+
 async def test_invalid_regex_gives_a_note_and_matches_as_text(make_app, sim, decode, catalogue):
     app = make_app()
     lines = traffic(sim, 50) + [line("W", "Odd", "[b]x[/b] here")]
