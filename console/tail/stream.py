@@ -183,8 +183,8 @@ class Stream:
         rotated = self.state is not None
         self._retire_live(now)
         for order, path in newer:
+            detail = f"rolled over from {os.path.basename(self.path)}" if rotated else ""
             self.path, self.order = path, order
-            detail = f"now reading {os.path.basename(path)}" if rotated else ""
             self._open(now, rotated=rotated, detail=detail)
             if self.live is not None and path != newer[-1][1]:
                 self._retire_live(now)

@@ -55,7 +55,8 @@ async def test_200k_lines_across_dated_rollovers_and_renames_exactly_once_in_ord
     dated = sorted(s for s in runs if "2026" in s)
     assert len(dated) == 21 and all(len(runs[s]) == 1 for s in dated)  # 20 roll-overs, each file from line 1
     assert len(runs[str(tmp_path / "mta-event.log")]) == 6  # 5 renames: 6 generations, each from line 1
-    assert c.saw_state(ROTATED, "now reading mta-event.2026-11-24-00-20.log")
+    assert c.saw_state(ROTATED, "rolled over from mta-event.2026-11-24-00-19.log",
+                       path=str(tmp_path / "mta-event.2026-11-24-00-20.log"))
     assert c.saw_state(ROTATED, "reopened after rename")
     assert not any(b.backfill and b.lines for b in c.batches)
     assert all(len(b.lines) <= 10_000 for b in c.batches)
@@ -124,7 +125,7 @@ async def test_dated_rollover_finishes_old_file_first_and_skipped_files_are_read
     await c.wait_lines(5)
     assert c.data() == [b"9 a", b"9 b", b"10 a", b"10 b", b"11 a"]
     key = str(d / "mta-event.----.log")
-    await c.wait_state(key, ROTATED, detail="now reading mta-event.2026-11-24-11-00.log")
+    await c.wait_state(key, ROTATED, detail="rolled over from mta-event.2026-11-24-10-00.log")
     assert c.state_of(key).path == str(d / "mta-event.2026-11-24-11-00.log")
     await wait_for(lambda: len(open_fds_under(d)) == 1, 5, "older members closed")
 
