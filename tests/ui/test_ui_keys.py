@@ -231,6 +231,14 @@ async def test_keys_typed_in_one_burst_after_slash_land_in_the_bar(make_app, sim
                                         if ev.seq in expect and ev.severity != "pdu"]
         await pilot.press("slash", "a", "slash", "b")  # the old text comes back selected; / is text
         assert app.filter_bar.value == "a/b" and app.focused is app.filter_bar
+        await pilot.press("enter", "ctrl+p")  # in the palette and the help screen, / is not the filter
+        await wait_until(pilot, lambda: app.screen.__class__.__name__ == "CommandPalette", what="palette")
+        await pilot.press("slash")
+        assert app.screen.query_one(Input).value == "/" and not app.filter_bar.display
+        await pilot.press("escape", "question_mark")
+        await wait_until(pilot, lambda: isinstance(app.screen, HelpScreen), what="help")
+        await pilot.press("slash")
+        assert isinstance(app.screen, HelpScreen) and not app.filter_bar.display
 
 
 async def test_invalid_regex_gives_a_note_and_matches_as_text(make_app, sim, decode, catalogue):
