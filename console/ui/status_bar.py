@@ -11,7 +11,12 @@ from textual.widgets import Static
 
 from console.model import EventModel
 from console.safe_text import visible
+from console.tail.model import ENDED, FOLLOWING, ROTATED, TRUNCATED
 from console.ui.severity_styles import SeverityStyles
+
+
+HEALTHY = (FOLLOWING, ROTATED, TRUNCATED, ENDED)
+MAX_NAMED_HEALTHY = 3
 
 
 def _n(value: int) -> str:
@@ -58,13 +63,19 @@ class StatusBar(Static):
             sev_line.append("  ")
 
         src = Text("sources: ", style="dim", no_wrap=True, overflow="ellipsis")
-        for i, (path, (state, detail)) in enumerate(sorted(sources.items())):
+        # the line is cut at the screen's edge: sources in trouble first, and many healthy ones counted
+        bad = sorted((p, sd) for p, sd in sources.items() if sd[0] not in HEALTHY)
+        good = sorted((p, sd) for p, sd in sources.items() if sd[0] in HEALTHY)
+        shown = bad + (good if len(good) <= MAX_NAMED_HEALTHY else [])
+        for i, (path, (state, detail)) in enumerate(shown):
             if i:
                 src.append(" · ", style="dim")
-            name = os.path.basename(path) or path
-            good = state in ("following", "rotated", "truncated", "ended")
-            src.append(visible(name), style="bold" if good else Style(bold=True, reverse=True))
-            src.append(" " + visible(state + (f" ({detail})" if detail and not good else "")))
+            healthy = state in HEALTHY
+            src.append(visible(os.path.basename(path) or path),
+                       style="bold" if healthy else Style(bold=True, reverse=True))
+            src.append(" " + visible(state + (f" ({detail})" if detail and not healthy else "")))
+        if len(good) > MAX_NAMED_HEALTHY:
+            src.append((" · " if bad else "") + f"{len(good)} logs following")
         if not sources:
             src.append("none yet")
 

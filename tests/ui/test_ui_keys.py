@@ -749,6 +749,13 @@ async def test_header_shows_counts_rate_and_sources(make_app, catalogue):
             assert f"{sev.letter} {sev.name} {n}" in text
         clock.advance(6)
         await wait_until(pilot, lambda: " 0.0 ev/s" in header(), what="the rate to decay")
+        # many logs: the one in trouble comes first (the line is cut at the screen's edge), the
+        # healthy ones are counted
+        for i in range(3, 8):
+            source.send([], path=f"/var/isode/log/aaa-{i}.log")
+        await wait_until(pilot, lambda: "6 logs following" in header(), what="healthy logs counted")
+        sources_line = next(row for row in header().splitlines() if row.startswith("sources:"))
+        assert sources_line == "sources: mta-event-2.log unreadable (permission denied) · 6 logs following"
 
 
 async def test_a_filter_matching_nothing_does_not_lose_the_paused_place(make_app, sim, decode):
