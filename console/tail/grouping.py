@@ -1,4 +1,4 @@
-"""Which matched files are one log: Isode's dated roll-over names differ only in their digits."""
+"""Which matched files are one log: Isode's dated roll-over names differ only in their date."""
 
 from __future__ import annotations
 
@@ -6,7 +6,9 @@ import glob
 import os
 import re
 
-_DIGITS = re.compile(r"\d+")
+# A date as roll-over names carry it: YYYY-MM-DD (or YYYYMMDD, or with _ or .), then up to three more
+# two-digit fields (hour, minute, second): mta-event.2016-10-02-00-00.log, app.20261124.log.
+_DATE = re.compile(r"(?<!\d)(?:19|20)\d\d([-_.]?)[01]\d\1[0-3]\d(?:[-_.T]?\d\d){0,3}(?!\d)")
 _RUNS = re.compile(r"(\d+)")
 
 
@@ -15,9 +17,10 @@ def is_glob(pattern: str) -> bool:
 
 
 def stream_key(path: str) -> str:
-    """Files whose names match once every digit is removed are one stream (hourly files of one log)."""
+    """Files whose names match once their date is taken out are one stream (the hourly files of one
+    log). Other digits stay: mail1.log and mail2.log are two logs, both followed."""
     head, name = os.path.split(path)
-    return os.path.join(head, _DIGITS.sub("", name))
+    return os.path.join(head, _DATE.sub("<date>", name))
 
 
 def name_order(path: str) -> tuple:

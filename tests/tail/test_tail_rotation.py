@@ -124,7 +124,7 @@ async def test_dated_rollover_finishes_old_file_first_and_skipped_files_are_read
     (d / "mta-event.2026-11-24-11-00.log").write_bytes(b"11 a\n")
     await c.wait_lines(5)
     assert c.data() == [b"9 a", b"9 b", b"10 a", b"10 b", b"11 a"]
-    key = str(d / "mta-event.----.log")
+    key = str(d / "mta-event.<date>.log")
     await c.wait_state(key, ROTATED, detail="rolled over from mta-event.2026-11-24-10-00.log")
     assert c.state_of(key).path == str(d / "mta-event.2026-11-24-11-00.log")
     await wait_for(lambda: len(open_fds_under(d)) == 1, 5, "older members closed")
@@ -141,7 +141,21 @@ async def test_glob_matching_rotated_copies_does_not_read_them_twice(tmp_path, f
     await c.wait_lines(3)
     # The copy is the file we were reading: once its grace is over it is taken up again where we
     # stopped, at its end, never from its start.
-    await c.wait_state(str(tmp_path / "mta-event.log."), FOLLOWING)
+    await c.wait_state(str(tmp_path / "mta-event.log.1"), FOLLOWING)
     append(log, b"four\n")
     await c.wait_lines(4)
     assert c.data() == [b"one", b"two", b"three", b"four"]
+
+
+async def test_a_glob_over_numbered_logs_follows_every_one_of_them(tmp_path, follow):
+    """mail1.log … mail12.log on a central log host are twelve logs, not one rolling over: a line
+    written to any of them, the lowest-numbered too, is delivered."""
+    logs = [tmp_path / f"mail{i}.log" for i in range(1, 13)]
+    for p in logs:
+        p.write_bytes(b"old\n")
+    c = await follow([tmp_path / "mail*.log"], lines=0)
+    for p in logs:
+        append(p, f"new in {p.name}\n".encode())
+    await c.wait_lines(len(logs))
+    assert sorted(c.data()) == sorted(f"new in {p.name}".encode() for p in logs)
+    assert all(c.state_of(str(p)).state == FOLLOWING for p in logs)

@@ -65,11 +65,17 @@ def test_exactly_max_line_is_not_cut():
     assert run_splitter([b"0123456789", b"\n"], 10) == ([(b"0123456789", False)], None)
 
 
-def test_stream_grouping_drops_digits_and_sorts_naturally():
+def test_stream_grouping_takes_out_the_date_and_sorts_naturally():
     a = "/l/mta-event.2026-11-24-09-00.log"
     b = "/l/mta-event.2026-11-24-10-00.log"
-    assert stream_key(a) == stream_key(b) == "/l/mta-event.----.log"
+    assert stream_key(a) == stream_key(b) == "/l/mta-event.<date>.log"
+    assert stream_key("/l/mta-event.2026-11-24-10-00-59.log") == stream_key(a)  # with seconds
+    assert stream_key("/l/app.20261124.log") == stream_key("/l/app.20261125.log") == "/l/app.<date>.log"
     assert stream_key("/l/mta-event.log") != stream_key(a)
+    # other digits name other logs: one MTA's log per file on a central host, numbered rotations
+    assert len({stream_key(f"/l/mail{i}.log") for i in range(1, 12)}) == 11
+    assert stream_key("/l/mta-event.log.1") != stream_key("/l/mta-event.log.2")
+    assert stream_key("/l/svc2026.log") != stream_key("/l/svc2027.log")
     assert name_order("x.9.log") < name_order("x.10.log")
 
 
