@@ -29,16 +29,14 @@ import tempfile
 import time
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parent.parent
+BENCH = Path(__file__).resolve().parent
+REPO = BENCH.parent
+sys.path.insert(0, str(BENCH))
+
+from live import cpu_seconds  # noqa: E402  utime+stime from /proc/PID/stat
+
 LINE = ("2026-11-24 10:15:03.123 smtpsrvr[2817] I-MTA_SMTP-Connection: "
         "connection from 192.0.2.10 (smtp-external) FOLLOWBENCH-{k}\n")
-TICKS = os.sysconf("SC_CLK_TCK")
-
-
-def cpu_seconds(pid: int) -> float:
-    with open(f"/proc/{pid}/stat") as f:
-        fields = f.read().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / TICKS
 
 
 class Program:

@@ -14,6 +14,7 @@ class FilterBar(Input):
     FilterBar { dock: bottom; display: none; border: tall $accent; height: 3; }
     FilterBar.open { display: block; }
     """
+    # shown in the footer; the key itself is taken in _on_key, in the order keys arrive
     BINDINGS = [Binding("escape", "cancel", "clear filter", show=True)]
 
     class Cancelled(Message):
