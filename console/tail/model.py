@@ -25,6 +25,11 @@ class RawLine:
     lineno: int
     data: bytes
     cut: bool = False
+    # partial: the file's last line, delivered after a quiet time before its newline came.
+    # completes: this line replaces the last partial line delivered for the same source and lineno
+    # (it may itself still be partial, when more bytes came but no newline yet).
+    partial: bool = False
+    completes: bool = False
 
 
 @dataclass(slots=True)
