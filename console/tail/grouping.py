@@ -10,6 +10,7 @@ import re
 # two-digit fields (hour, minute, second): mta-event.2016-10-02-00-00.log, app.20261124.log.
 _DATE = re.compile(r"(?<!\d)(?:19|20)\d\d([-_.]?)[01]\d\1[0-3]\d(?:[-_.T]?\d\d){0,3}(?!\d)")
 _RUNS = re.compile(r"(\d+)")
+_COMPRESSED = re.compile(r"\.(?:gz|bz2|xz)\Z")
 
 
 def is_glob(pattern: str) -> bool:
@@ -20,6 +21,7 @@ def stream_key(path: str) -> str:
     """Files whose names match once their date is taken out are one stream (the hourly files of one
     log). Other digits stay: mail1.log and mail2.log are two logs, both followed."""
     head, name = os.path.split(path)
+    name = _COMPRESSED.sub("", name)  # a compressed rotation belongs to the log it was
     return os.path.join(head, _DATE.sub("<date>", name))
 
 

@@ -21,6 +21,9 @@ IN_Q_OVERFLOW = 0x00004000
 IN_IGNORED = 0x00008000
 IN_ONLYDIR = 0x01000000
 
+# A superseded file watched by itself (wherever it was renamed to): its writes wake us.
+FILE_MASK = IN_MODIFY | IN_ATTRIB | IN_DELETE_SELF | IN_MOVE_SELF
+
 # Changes to a directory's entries (or to a file's permissions): the set of files to follow may differ.
 STRUCTURAL = IN_ATTRIB | IN_MOVED_FROM | IN_MOVED_TO | IN_CREATE | IN_DELETE | IN_DELETE_SELF | IN_MOVE_SELF
 DIR_MASK = STRUCTURAL | IN_MODIFY | IN_CLOSE_WRITE | IN_ONLYDIR
@@ -36,6 +39,7 @@ class Inotify:
         self._fd = fd
         self._dirs: dict[int, str] = {}
         self._wds: dict[str, int] = {}
+        self._files: set[int] = set()
 
     @classmethod
     def create(cls) -> Inotify | None:
@@ -73,6 +77,27 @@ class Inotify:
         self._dirs[wd] = directory
         return True
 
+    def add_file(self, fd: int) -> int | None:
+        """Watches the file an fd is open on, by itself: a renamed or moved log still wakes us."""
+        wd = self._libc.inotify_add_watch(self._fd, os.fsencode(f"/proc/self/fd/{fd}"), FILE_MASK)
+        if wd < 0:
+            return None
+        self._files.add(wd)
+        return wd
+
+    def remove_file(self, wd: int) -> None:
+        if wd in self._files and wd not in self._dirs:
+            self._files.discard(wd)
+            self._libc.inotify_rm_watch(self._fd, wd)
+
+    def forget(self, directory: str) -> None:
+        """The directory under this name is gone or moved: its watch no longer stands for the name."""
+        wd = self._wds.pop(directory, None)
+        if wd is not None:
+            self._dirs.pop(wd, None)
+            if wd not in self._files:
+                self._libc.inotify_rm_watch(self._fd, wd)
+
     def remove(self, directory: str) -> None:
         wd = self._wds.pop(directory, None)
         if wd is not None:
@@ -104,6 +129,10 @@ class Inotify:
                     continue
                 directory = self._dirs.get(wd)
                 if directory is None:
+                    if wd in self._files:
+                        if mask & IN_IGNORED:
+                            self._files.discard(wd)
+                        events.append(("", "", mask | IN_MODIFY))  # a lingering file changed
                     continue
                 if mask & IN_IGNORED:  # the directory went away; the next rescan watches it again
                     self._dirs.pop(wd, None)
@@ -117,3 +146,4 @@ class Inotify:
             self._fd = -1
             self._dirs.clear()
             self._wds.clear()
+            self._files.clear()

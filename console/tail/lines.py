@@ -30,6 +30,10 @@ class LineSplitter:
     def skipping(self) -> bool:
         return self._skipping
 
+    def peek(self) -> bytes:
+        """The unfinished line held so far, left in place (shown early, marked incomplete)."""
+        return bytes(self._buf)
+
     def skip_current_line(self) -> None:
         """Drop everything up to the next newline: used when reading starts inside an overlong line."""
         self._buf.clear()

@@ -102,6 +102,25 @@ class FileReader:
         self.opens += 1
         return LogFile(path, raw, st, self)
 
+    def adopt(self, path: str, fd: int) -> LogFile:
+        """A LogFile for an fd already open (a dup of a file another cursor holds)."""
+        try:
+            st = os.fstat(fd)
+            raw = io.FileIO(fd, "rb", closefd=True)
+        except BaseException:
+            os.close(fd)
+            raise
+        return LogFile(path, raw, st, self)
+
+    async def read_checked(self, f: LogFile, head_len: int, offset: int, size: int) -> tuple[bytes, bytes]:
+        """The file's first head_len bytes and size bytes at offset, in one trip to the read thread:
+        the start tells whether the file still holds the content we were reading."""
+        loop = asyncio.get_running_loop()
+        head, data = await loop.run_in_executor(self.executor, _pread_two, f.fd, head_len, offset, size)
+        self.reads += 1
+        self.bytes_read += len(head) + len(data)
+        return head, data
+
     async def read_at(self, f: LogFile, offset: int, size: int) -> bytes:
         # lseek is a bookkeeping syscall, never I/O: only the read itself goes to the thread.
         os.lseek(f.fd, offset, os.SEEK_SET)
@@ -132,6 +151,11 @@ class FileReader:
 
 def _nothing() -> None:
     return None
+
+
+def _pread_two(fd: int, head_len: int, offset: int, size: int) -> tuple[bytes, bytes]:
+    head = os.pread(fd, head_len, 0) if head_len else b""
+    return head, os.pread(fd, size, offset)
 
 
 async def read_blocks_forward(reader: FileReader, f: LogFile, start: int, end: int, block: int):

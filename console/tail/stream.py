@@ -1,13 +1,19 @@
-"""One followed log (a plain path, or one stream of a glob): notices rotation, loss and recovery of its file."""
+"""One followed log (a plain path, or one stream of a glob): its files, read strictly one after another.
+
+Files are told apart by identity (device, inode, the bytes they start with), not by name: a file
+met after start-up starts where what we already read of its content ends (Registry.place), a
+truncated file's unread rest is read from its copy, and rotated files we never saw (several
+rotations while we were stalled) are read whole before the new one.
+"""
 
 from __future__ import annotations
 
 import os
 import stat
-from collections import OrderedDict
-from collections.abc import Callable
+from typing import List, Optional, Tuple
 
 from console.tail.cursor import FileCursor
+from console.tail.identity import Registry, rotation_siblings
 from console.tail.model import (
     DELETED,
     FOLLOWING,
@@ -19,63 +25,29 @@ from console.tail.model import (
     RawLine,
     SourceState,
 )
-from console.tail.reading import FileReader, NotAFile, describe_error, describe_mode
+from console.tail.reading import NotAFile, describe_error, describe_mode
 
 _MISSING = (FileNotFoundError, NotADirectoryError)
-_KNOWN_LIMIT = 256
-
-
-class Shared:
-    """What all streams of one Follower share: the reader, settings, and which inodes are already being read.
-
-    Remembering inodes means a file renamed to a name that also matches (mta-event* catching
-    mta-event.log.1) is recognised as the one already read, not followed a second time from its start.
-    """
-
-    def __init__(self, reader: FileReader, max_line: int, grace: float, report: Callable[[str, SourceState], None]):
-        self.reader = reader
-        self.max_line = max_line
-        self.grace = grace
-        self.report = report
-        self.open_files: dict[tuple[int, int], FileCursor] = {}
-        self.known: OrderedDict[tuple[int, int], tuple[int, int, bytes]] = OrderedDict()
-
-    def opened(self, cursor: FileCursor) -> None:
-        self.open_files[(cursor.file.dev, cursor.file.ino)] = cursor
-
-    def closing(self, cursor: FileCursor) -> None:
-        ident = (cursor.file.dev, cursor.file.ino)
-        if self.open_files.get(ident) is cursor:
-            del self.open_files[ident]
-        try:
-            still_linked = cursor.file.fstat().st_nlink > 0
-        except OSError:
-            still_linked = False
-        if still_linked:
-            self.known[ident] = cursor.position()
-            self.known.move_to_end(ident)
-            while len(self.known) > _KNOWN_LIMIT:
-                self.known.popitem(last=False)
-        else:
-            self.known.pop(ident, None)
+MAX_LINGERING = 32  # superseded files kept open per log, however many rotations came in a burst
 
 
 class Stream:
-    """Reads its files strictly one after another: retired files are drained before the live one is read.
+    """Reads its files strictly one after another: retired files are drained before the next is read.
 
-    A retired file (renamed away, superseded by a newer dated file, unlinked) stays open for a grace
-    period after it stops growing: a writer that has not reopened its log yet is still appending to it.
+    A retired file (renamed away, superseded by a newer file) stays open while its writer may still
+    append to it: for the registry's grace period after it last grew, unless it is deleted.
     """
 
-    def __init__(self, key: str, path: str, shared: Shared) -> None:
+    def __init__(self, key: str, path: str, reg: Registry) -> None:
         self.key = key
         self.path = path  # the path whose file is (or will be) the live one
-        self.order: tuple = ()  # newness of path, for glob streams
-        self.shared = shared
-        self.cursors: list[FileCursor] = []  # retired ones first, the live one last
-        self.live: FileCursor | None = None
-        self.history: list[str] = []  # older members seen at start, offered to backfill
-        self.state: SourceState | None = None
+        self.order: tuple = ()  # newness of path at start-up, for glob streams
+        self.reg = reg
+        self.cursors: List[FileCursor] = []  # retired ones first, the live one last
+        self.live: Optional[FileCursor] = None
+        self.history: List[str] = []  # older members seen at start, offered to backfill
+        self.state: Optional[SourceState] = None
+        self.started = False  # past start-up: every file met from now on is placed by identity
         self._seen = False  # something existed at path once: gone now means "deleted", not "waiting"
 
     # -- state ---------------------------------------------------------------------------------
@@ -84,23 +56,33 @@ class Stream:
         new = SourceState(self.path, state, detail)
         if new != self.state:
             self.state = new
-            self.shared.report(self.key, new)
+            self.reg.report(self.key, new)
 
     # -- following the path ----------------------------------------------------------------------
 
-    def _retire_live(self, now: float) -> None:
-        live = self.live
-        if live is not None:
-            live.retired_at = now
-            live.last_growth = now
+    def _retire(self, c: FileCursor, now: float) -> None:
+        if c.retired_at is None:
+            c.retired_at = now
+            c.last_growth = max(c.last_growth, now)
+            self.reg.watch_file(c)
+        if c is self.live:
             self.live = None
 
-    def _drop_all(self) -> None:
-        for c in self.cursors:
-            self.shared.closing(c)
-            c.close()
-        self.cursors.clear()
-        self.live = None
+    def _retire_live(self, now: float) -> None:
+        if self.live is not None:
+            self._retire(self.live, now)
+
+    def _drop(self, c: FileCursor) -> List[RawLine]:
+        self.cursors.remove(c)
+        if c is self.live:
+            self.live = None
+        if self.reg.open_files.get(c.ident) is c:
+            if c.placed:
+                self.reg.closing(c)
+            else:  # never read: nothing to remember of it
+                del self.reg.open_files[c.ident]
+        self.reg.unwatch_file(c)
+        return c.finish()
 
     def refresh(self, now: float) -> None:
         """Looks at the path again: appeared, replaced, renamed away, removed, turned into a directory..."""
@@ -110,11 +92,7 @@ class Stream:
             st = os.stat(path)
         except _MISSING:
             if live is not None:
-                try:
-                    linked = live.file.fstat().st_nlink > 0
-                except OSError:
-                    linked = False
-                if not linked:
+                if not _linked(live):
                     self._retire_live(now)
                     self.set(DELETED, "file removed")
                 # Still linked: renamed away (logrotate's first step). Keep reading it until a new file shows up.
@@ -134,13 +112,15 @@ class Stream:
             return
         if live is not None and live.file.same_file(st):
             return
+        if live is not None:
+            self._adopt_unseen_rotations(now, (st.st_dev, st.st_ino))
         self._open(now, rotated=live is not None)
 
-    def _open(self, now: float, *, rotated: bool, detail: str = "") -> FileCursor | None:
-        sh = self.shared
-        live = self.live
+    def _open(self, now: float, *, rotated: bool, detail: str = "", path: Optional[str] = None) -> Optional[FileCursor]:
+        reg = self.reg
+        path = path or self.path
         try:
-            f = sh.reader.open(self.path)
+            f = reg.reader.open(path)
         except _MISSING:
             return None  # raced with a rename; the next look sorts it out
         except NotAFile as exc:
@@ -151,80 +131,192 @@ class Stream:
             self._retire_live(now)
             self.set(UNREADABLE, describe_error(exc))
             return None
-        ident = (f.dev, f.ino)
-        other = sh.open_files.get(ident)
+        other = reg.open_files.get((f.dev, f.ino))
         if other is not None:
             f.close()
-            if other.retired:
-                # Our own previous file came back under this name (renamed back, or a rotated copy
-                # that also matches): resume it once it is released, rather than read it twice.
-                return None
-            self.set(WAITING, f"same file as {other.source}")
+            if not other.retired:
+                self.set(WAITING, f"same file as {other.source}")
+            # else: our own earlier file came back under this name; it is read where it is.
             return None
-        if live is not None:
-            try:
-                linked = live.file.fstat().st_nlink > 0
-            except OSError:
-                linked = False
+        if self.live is not None:
+            linked = _linked(self.live)
             self._retire_live(now)
             detail = detail or ("reopened after rename" if linked else "replaced by a new file")
-        cursor = FileCursor(sh.reader, f, sh.max_line)
-        known = sh.known.pop(ident, None)
-        if known is not None:
-            cursor.resume(*known)
-        sh.opened(cursor)
+        cursor = FileCursor(reg.reader, f, reg.max_line)
+        cursor.last_growth = now
+        if self.started:
+            cursor.placed = False  # where it starts is decided when the files before it are drained
+        else:
+            known = reg.known.pop(cursor.ident, None)
+            if known is not None:
+                cursor.resume(known.pos, known.lineno, known.overlap)
+        reg.opened(cursor)
         self.cursors.append(cursor)
         self.live = cursor
         self.set(ROTATED if rotated else FOLLOWING, detail)
         return cursor
 
-    def advance(self, newer: list[tuple[tuple, str]], now: float) -> None:
-        """Newer dated files appeared: finish the current one, read any skipped-over ones whole, follow the newest."""
+    def _adopt_unseen_rotations(self, now: float, new_live: Tuple[int, int]) -> None:
+        """The path names another file: rotated files beside it that we never read (two rotations
+        while we were stalled) are read whole, oldest first, before the new one."""
+        found = []
+        for path in rotation_siblings(self.path):
+            try:
+                st = os.stat(path)
+            except OSError:
+                continue
+            if not stat.S_ISREG(st.st_mode):
+                continue
+            if (st.st_dev, st.st_ino) == new_live or not self.reg.worth_reading(path, st):
+                continue
+            found.append((st.st_mtime_ns, path))
+        for _, path in sorted(found):
+            c = self._open_extra(path, now)
+            if c is not None:
+                self._retire(c, now)
+
+    def _open_extra(self, path: str, now: float) -> Optional[FileCursor]:
+        """Opens a file met while live, placed lazily, inserted before the live one."""
+        reg = self.reg
+        try:
+            f = reg.reader.open(path)
+        except (OSError, NotAFile):
+            return None
+        if (f.dev, f.ino) in reg.open_files:
+            f.close()
+            return None
+        c = FileCursor(reg.reader, f, reg.max_line)
+        c.placed = False
+        c.last_growth = now
+        reg.opened(c)
+        at = self.cursors.index(self.live) if self.live is not None else len(self.cursors)
+        self.cursors.insert(at, c)
+        return c
+
+    def advance(self, newer: List[Tuple[tuple, str]], now: float, *, old: List[str] = ()) -> None:
+        """Files met in a glob scan: old ones that grew are read as retired; new ones appeared after
+        the current file, so the last of them is followed from now on, whatever its name."""
+        for path in old:
+            c = self._open_extra(path, now)
+            if c is not None:
+                self._retire(c, now)
+        if not newer:
+            return
         rotated = self.state is not None
-        self._retire_live(now)
         for order, path in newer:
             detail = f"rolled over from {os.path.basename(self.path)}" if rotated else ""
+            prev = self.path
             self.path, self.order = path, order
-            self._open(now, rotated=rotated, detail=detail)
-            if self.live is not None and path != newer[-1][1]:
+            if self._open(now, rotated=rotated, detail=detail) is None:
+                self.path = prev if self.live is not None else path
+            elif path != newer[-1][1]:
                 self._retire_live(now)
         if self.live is None:
             self.refresh(now)
 
     # -- reading -----------------------------------------------------------------------------------
 
-    async def step(self, now: float) -> tuple[list[RawLine], bool]:
+    def _recover(self, c: FileCursor, now: float) -> List[RawLine]:
+        """c's file was truncated under us (copytruncate): read what we had not yet read of the old
+        content from its copy, then the file again from 0."""
+        reg = self.reg
+        gen = c.generation()
+        copy = reg.find_copy(c, gen)
+        if copy is None:
+            lines = c.restart()
+            reg.forget_content(gen)
+            self.set(TRUNCATED, "file shrank; reading again from the start (no copy of the old content found)")
+            return lines
+        path, fd = copy
+        try:
+            f = reg.reader.adopt(path, fd)
+        except OSError:
+            return c.restart()
+        rc = FileCursor(reg.reader, f, reg.max_line)
+        rc.resume(gen.pos, gen.lineno, gen.overlap)
+        rc.take_line_state(c)
+        rc.final = True
+        rc.retired_at = now
+        self.cursors.insert(self.cursors.index(c), rc)
+        c.restart()
+        gen.pos = f.fstat().st_size
+        reg.forget_content(gen)
+        self.set(TRUNCATED, f"copytruncate: the rest read from {os.path.basename(path)}, then from the start")
+        return []
+
+    async def step(self, now: float) -> Tuple[List[RawLine], bool]:
         """Reads one block from the oldest file with unread bytes. Returns (lines, made_progress)."""
-        for c in list(self.cursors):
+        reg = self.reg
+        cursors = list(self.cursors)
+        for i, c in enumerate(cursors):
+            if not c.placed:
+                try:
+                    p = reg.place(c)
+                except OSError:
+                    p = None
+                if p is None or p.skip:
+                    self._drop(c)
+                    return [], True
+                c.resume(p.pos, p.lineno, p.overlap)
+                c.placed = True
             try:
-                lines, eof, truncated = await c.read_block(now)
+                lines, eof, rewritten = await c.read_block(now)
             except OSError as exc:
-                self.cursors.remove(c)
-                self.shared.closing(c)
-                c.close()
-                if c is self.live:
-                    self.live = None
+                self._drop(c)
+                if c is self.live or (not self.cursors and self.live is None):
                     self.set(UNREADABLE, describe_error(exc))
                 return [], True
-            if truncated and c is self.live:
-                self.set(TRUNCATED, "file shrank; reading again from the start")
+            if rewritten:
+                if c.retired or c.final:
+                    # A finished file rewritten in place (compressed, recycled): re-reading it would only repeat lines.
+                    return self._drop(c), True
+                return self._recover(c, now), True
             if lines or not eof:
                 return lines, True
+            later = i + 1 < len(cursors)
+            if c.final or c.exhausted:
+                return self._drop(c), True
             if c.retired_at is not None:
-                if c.exhausted or now - c.last_growth >= self.shared.grace:
-                    self.cursors.remove(c)
-                    self.shared.closing(c)
-                    tail = c.finish()
-                    if tail:
-                        return tail, True
+                if later:  # a newer file is about to be read: its unfinished line goes first
+                    partial = c.partial_line(now, reg.partial_after, force=True)
+                    if partial:
+                        return partial, True
+                if self._done_with(c, now):
+                    return self._drop(c), True
                 continue
-            return [], False
+            return c.partial_line(now, reg.partial_after), False
         return [], False
 
-    def next_deadline(self) -> float | None:
-        """When a lingering retired file may be closed, so the follower wakes for it."""
-        times = [c.last_growth + self.shared.grace for c in self.cursors if c.retired_at is not None]
+    def _done_with(self, c: FileCursor, now: float) -> bool:
+        if not _linked(c):
+            return True  # deleted: nothing can read what a writer still adds; free its disk space
+        if now - c.last_growth >= self.reg.grace:
+            return True
+        lingering = [x for x in self.cursors if x.retired_at is not None]
+        return len(lingering) > MAX_LINGERING and c is lingering[0]
+
+    def next_deadline(self) -> Optional[float]:
+        """When a lingering retired file may be closed, or an unfinished line shown, so the follower wakes for it."""
+        times = []
+        for c in self.cursors:
+            if c.retired_at is not None:
+                times.append(c.last_growth + self.reg.grace)
+            d = c.partial_deadline(self.reg.partial_after)
+            if d is not None:
+                times.append(d)
         return min(times) if times else None
 
     def close(self) -> None:
-        self._drop_all()
+        for c in list(self.cursors):
+            if self.reg.open_files.get(c.ident) is c:
+                self.reg.closing(c)
+            c.close()
+        self.cursors.clear()
+        self.live = None
+
+
+def _linked(c: FileCursor) -> bool:
+    try:
+        return c.file.fstat().st_nlink > 0
+    except OSError:
+        return False

@@ -33,7 +33,7 @@ async def test_idle_with_ten_files_sleeps_until_inotify_wakes_it(tmp_path):
     follower._wait = counted_wait
     await c.start()
     try:
-        assert follower._inotify is not None and not follower._unwatched
+        assert follower.watching == "inotify"
         await wait_for(lambda: waits >= 1, 5, "the follower to go to sleep")
         waits_before, reads = waits, follower.reader.reads
         await asyncio.sleep(1.0)  # nothing to await: the point is that nothing happens meanwhile
@@ -50,7 +50,7 @@ async def test_idle_with_ten_files_sleeps_until_inotify_wakes_it(tmp_path):
 async def test_polling_fallback_follows_growth_creation_and_rotation(tmp_path, follow):
     log = tmp_path / "mta-event.log"
     c = await follow([log, tmp_path / "dated.*.log"], use_inotify=False, poll_interval=0.05)
-    assert c.follower._inotify is None
+    assert c.follower.watching == "polling"
     log.write_bytes(b"one\n")
     await c.wait_lines(1)
     os.rename(log, tmp_path / "mta-event.log.1")
@@ -78,7 +78,7 @@ async def test_cancelling_a_follower_task_is_clean(tmp_path, caplog):
         await asyncio.gather(c.task, return_exceptions=True)
         assert c.task.cancelled()
         assert open_fds_under(tmp_path) == []
-        assert c.follower._inotify is None
+        assert c.follower.watching == "closed"
         del c
         gc.collect()
     assert not [w for w in caught if issubclass(w.category, ResourceWarning)], caught

@@ -1,0 +1,286 @@
+"""Who a file is: device, inode and the bytes it starts with.
+
+A name says nothing about content: logrotate renames, copies and truncates, and inodes are
+recycled. The follower decides where to start reading any file it meets after start-up from what
+it has already read of the same content, never from the file's name.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import stat
+from collections import OrderedDict, deque
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Callable, Deque, Dict, List, Optional, Tuple
+
+from console.tail.compressed import HEAD, compression_of
+from console.tail.reading import FileReader
+
+if TYPE_CHECKING:
+    from console.tail.cursor import FileCursor
+    from console.tail.model import SourceState
+
+FP_LEN = 1024  # bytes of a file's start that stand for its content
+_KNOWN_LIMIT = 256
+_PAST_LIMIT = 64
+
+Ident = Tuple[int, int]
+
+
+def head_matches(a: bytes, b: bytes) -> bool:
+    """Two starts are one content: equal over their common length, and that length holds a whole
+    line (or the full fingerprint). One byte in common, or an unfinished first line, proves nothing."""
+    n = min(len(a), len(b))
+    if n == 0 or a[:n] != b[:n]:
+        return False
+    return n >= FP_LEN or b"\n" in a[:n]
+
+
+@dataclass
+class Generation:
+    """What was read of one content: its start, how far, at which line, and the bytes before that offset."""
+
+    head: bytes
+    pos: int
+    lineno: int
+    overlap: bytes = b""
+    stamp: Tuple[int, int] = (-1, -1)  # (size, mtime) when recorded: unchanged means nothing new
+
+
+@dataclass
+class Placement:
+    """Where a newly met file starts: at pos (with its line number), or nowhere (already being read)."""
+
+    pos: int = 0
+    lineno: int = 0
+    overlap: bytes = b""
+    skip: bool = False
+    note: str = ""
+
+
+_COMPRESSED_SUFFIX = (".gz", ".bz2", ".xz", ".zst", ".Z", ".lz4")
+
+
+def looks_compressed(name: str, head: bytes = b"") -> bool:
+    """A compressed rotation, by its name or its first bytes: history only, never followed."""
+    return name.endswith(_COMPRESSED_SUFFIX) or (bool(head) and compression_of(head) is not None)
+
+
+def rotation_pattern(path: str) -> re.Pattern:
+    """Names logrotate and M-Switch give a rotated copy of `path`: log.1, log.2, log-20261124,
+    log-20261124.log, log.20261124, and with `extension .log` root-20261124.log."""
+    base = os.path.basename(path)
+    root, ext = os.path.splitext(base)
+    b, r, e = re.escape(base), re.escape(root), re.escape(ext)
+    stamp = r"\d[\d._-]*\d|\d"
+    alts = [rf"{b}[._-](?:{stamp})(?:{e})?"]
+    if ext:
+        alts.append(rf"{r}[_-](?:{stamp}){e}")  # not ".": M-Switch's own dated files are root.DATE.log
+    return re.compile("(?:" + "|".join(alts) + r")\Z")
+
+
+def rotation_siblings(path: str) -> List[str]:
+    """Plain (uncompressed) files beside `path` whose names are rotation names of it."""
+    directory = os.path.dirname(path) or "."
+    pattern = rotation_pattern(path)
+    out = []
+    try:
+        with os.scandir(directory) as it:
+            for entry in it:
+                if pattern.match(entry.name) and not looks_compressed(entry.name):
+                    out.append(os.path.join(directory, entry.name))
+    except OSError:
+        return []
+    return out
+
+
+class Registry:
+    """What all streams of one Follower share: the reader, settings, and every content already met.
+
+    open_files: the files being read now, by (dev, ino). known: closed files still linked somewhere,
+    with where we stopped. past: contents that were truncated away (copytruncate), so a copy that
+    turns up later is read only past what we had. seen: files that were there at start-up (history,
+    not new content), with their start and size then.
+    """
+
+    def __init__(
+        self,
+        reader: FileReader,
+        max_line: int,
+        grace: float,
+        partial_after: float,
+        report: Callable[[str, SourceState], None],
+    ) -> None:
+        self.reader = reader
+        self.max_line = max_line
+        self.grace = grace
+        self.partial_after = partial_after
+        self.report = report
+        self.forget_state: Callable[[str], None] = lambda key: None
+        self.open_files: Dict[Ident, FileCursor] = {}
+        self.known: OrderedDict[Ident, Generation] = OrderedDict()
+        self.past: Deque[Generation] = deque(maxlen=_PAST_LIMIT)
+        self.seen: Dict[Ident, Generation] = {}
+        self.watch_file: Callable[[FileCursor], None] = lambda c: None
+        self.unwatch_file: Callable[[FileCursor], None] = lambda c: None
+
+    # -- bookkeeping -------------------------------------------------------------------------------
+
+    def opened(self, cursor: FileCursor) -> None:
+        self.open_files[cursor.ident] = cursor
+
+    def closing(self, cursor: FileCursor) -> None:
+        ident = cursor.ident
+        if self.open_files.get(ident) is cursor:
+            del self.open_files[ident]
+        self.unwatch_file(cursor)
+        try:
+            still_linked = cursor.file.fstat().st_nlink > 0
+        except OSError:
+            still_linked = False
+        if still_linked:
+            gen = cursor.generation()
+            gen.stamp = _stamp(cursor.file.fd)
+            self.known[ident] = gen
+            self.known.move_to_end(ident)
+            while len(self.known) > _KNOWN_LIMIT:
+                self.known.popitem(last=False)
+        else:
+            self.known.pop(ident, None)
+
+    def forget_content(self, gen: Generation) -> None:
+        """A content that was truncated away: remember how far we read it, for a copy met later."""
+        if gen.head:
+            self.past.append(gen)
+
+    def remember_start(self, path: str) -> None:
+        """A file present at start-up is history: met again later (renamed), it is not new content."""
+        try:
+            f = self.reader.open(path)
+        except Exception:  # noqa: BLE001 - missing, unreadable or not a file: nothing to remember
+            return
+        try:
+            head = os.pread(f.fd, FP_LEN, 0)
+            stamp = _stamp(f.fd)
+            self.seen[(f.dev, f.ino)] = Generation(head, stamp[0], 0, stamp=stamp)
+        except OSError:
+            pass
+        finally:
+            f.close()
+
+    def worth_reading(self, path: str, st: os.stat_result) -> bool:
+        """A file met beside a followed one: not being read, and not a content we finished (or saw at
+        start-up) that has not grown since. A recycled inode is caught by its different start."""
+        ident = (st.st_dev, st.st_ino)
+        if ident in self.open_files:
+            return False
+        rec = self.known.get(ident) or self.seen.get(ident)
+        if rec is None:
+            return True
+        if rec.stamp == (st.st_size, st.st_mtime_ns):
+            return False
+        if st.st_size > rec.pos:
+            return True
+        try:
+            fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+        except OSError:
+            return False
+        try:
+            head = os.pread(fd, FP_LEN, 0)
+        except OSError:
+            return False
+        finally:
+            os.close(fd)
+        return bool(head) and not head_matches(rec.head, head)
+
+    # -- deciding where a file starts --------------------------------------------------------------
+
+    def place(self, cursor: FileCursor) -> Placement:
+        """Where a file met after start-up starts. Called when every file before it in its stream is
+        drained, so what they hold has been read and can be recognised."""
+        ident = cursor.ident
+        f = cursor.file
+        head = cursor.head
+        size = f.fstat().st_size
+        other = self.open_files.get(ident)
+        if other is not None and other is not cursor:
+            return Placement(skip=True, note=f"same file as {other.source}")
+        known = self.known.pop(ident, None)
+        if known is not None and (not known.head or head_matches(known.head, head)) and size >= known.pos:
+            return Placement(known.pos, known.lineno, known.overlap)
+        seen = self.seen.pop(ident, None)
+        if seen is not None and head_matches(seen.head, head) and size >= seen.pos:
+            return Placement(seen.pos, 0, note="line numbers relative: a file read before")
+        for o in list(self.open_files.values()):
+            if o is cursor or not o.head or not head_matches(o.head, head):
+                continue
+            if o.rewritten():
+                # o was truncated and has not seen it yet: it will read its unread rest from this copy.
+                return Placement(size, 0, skip=False, note=f"copy of {os.path.basename(o.source)}")
+            o_size = o.file.fstat().st_size
+            start = min(size, o_size)
+            if start and not _same_bytes_before(f.fd, start, o.file.fd):
+                continue
+            return Placement(start, o.lineno if start >= o.pos else 0,
+                             note=f"same content as {os.path.basename(o.source)}")
+        for gen in reversed(self.past):
+            if head_matches(gen.head, head):
+                start = min(size, gen.pos)
+                return Placement(start, gen.lineno if start == gen.pos else 0,
+                                 note="a copy of content already read")
+        return Placement()
+
+    def find_copy(self, cursor: FileCursor, gen: Generation) -> Optional[Tuple[str, int]]:
+        """The copy of a truncated file's old content that still holds what we had not read:
+        (path, fd to read it from). Looked for among the files being read and the rotation names."""
+        best = None
+        for o in self.open_files.values():
+            if o is cursor or not head_matches(gen.head, o.head):
+                continue
+            try:
+                size = o.file.fstat().st_size
+            except OSError:
+                continue
+            if size >= gen.pos and (best is None or size > best[2]):
+                best = (o.file.path, o.file.fd, size)
+        if best is not None:
+            return best[0], os.dup(best[1])
+        for path in rotation_siblings(cursor.source):
+            try:
+                fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+            except OSError:
+                continue
+            try:
+                st = os.fstat(fd)
+                if (
+                    stat.S_ISREG(st.st_mode)
+                    and (st.st_dev, st.st_ino) != cursor.ident
+                    and st.st_size >= gen.pos
+                    and head_matches(gen.head, os.pread(fd, FP_LEN, 0))
+                    and (best is None or st.st_size > best[2])
+                ):
+                    if best is not None:
+                        os.close(best[1])
+                    best = (path, fd, st.st_size)
+                    continue
+            except OSError:
+                pass
+            os.close(fd)
+        return (best[0], best[1]) if best is not None else None
+
+
+def _stamp(fd: int) -> Tuple[int, int]:
+    try:
+        st = os.fstat(fd)
+    except OSError:
+        return (-1, -1)
+    return (st.st_size, st.st_mtime_ns)
+
+
+def _same_bytes_before(fd_a: int, offset: int, fd_b: int, n: int = 64) -> bool:
+    start = max(0, offset - n)
+    try:
+        return os.pread(fd_a, offset - start, start) == os.pread(fd_b, offset - start, start)
+    except OSError:
+        return False

@@ -1,0 +1,169 @@
+"""The paths and globs given, and the streams they stand for now: globs are expanded again and again."""
+
+from __future__ import annotations
+
+import os
+import stat
+from dataclasses import dataclass, field
+from typing import Dict, List, Optional, Set
+
+from console.tail.grouping import expand, is_glob, name_order
+from console.tail.compressed import HEAD
+from console.tail.identity import Registry, looks_compressed, rotation_siblings
+from console.tail.model import WAITING, SourceState
+from console.tail.stdin import STDIN
+from console.tail.stream import Stream
+
+
+@dataclass(eq=False)
+class Spec:
+    """One path argument as given: "-", a plain path, or a glob the engine expands again and again."""
+
+    text: str
+    kind: str  # "stdin" | "path" | "glob"
+    keys: List[str] = field(default_factory=list)  # streams it produced
+
+
+def parse_specs(paths: list) -> List[Spec]:
+    """A literal path that exists is a path even when its name holds [, * or ?."""
+    specs: List[Spec] = []
+    seen: Set[str] = set()
+    for raw in paths:
+        text = raw if raw == STDIN else os.path.expanduser(os.fspath(raw))
+        if text in seen:
+            continue
+        seen.add(text)
+        if text == STDIN:
+            kind = "stdin"
+        elif is_glob(text) and not os.path.lexists(text):
+            kind = "glob"
+        else:
+            kind = "path"
+        specs.append(Spec(text, kind))
+    return specs
+
+
+class Sources:
+    """Turns the specs into streams, one per log, and keeps them current as files come and go."""
+
+    def __init__(self, specs: List[Spec], reg: Registry) -> None:
+        self.specs = specs
+        self.reg = reg
+        self.streams: Dict[str, Stream] = {}
+        self._claimed: Set[str] = set()  # abspath of each stream key, so overlapping globs follow a file once
+        self._plain = {os.path.abspath(s.text) for s in specs if s.kind == "path"}
+        self.archives: List[List[str]] = []  # logs matched only as compressed files: history to read once
+        self.started = False
+
+    def _add_stream(self, key: str, path: str, spec: Spec) -> Optional[Stream]:
+        ident = os.path.abspath(key)
+        if ident in self._claimed:
+            return None
+        self._claimed.add(ident)
+        stream = Stream(key, path, self.reg)
+        stream.started = self.started
+        self.streams[key] = stream
+        spec.keys.append(key)
+        if not self.started:  # rotated files there at start-up are history, not new content
+            for sibling in rotation_siblings(path):
+                self.reg.remember_start(sibling)
+        return stream
+
+    def go_live(self) -> None:
+        """Start-up is over: from now on every file met is placed by what we already read."""
+        self.started = True
+        for stream in self.streams.values():
+            stream.started = True
+
+    def scan(self, now: float, *, globs: bool = True) -> None:
+        for spec in self.specs:
+            if spec.kind == "path":
+                stream = self.streams.get(spec.text) or self._add_stream(spec.text, spec.text, spec)
+                if stream is not None:
+                    stream.refresh(now)
+            elif spec.kind == "glob":
+                if globs:
+                    self._expand(spec, now)
+                else:
+                    for key in spec.keys:
+                        self.streams[key].refresh(now)
+
+    def _expand(self, spec: Spec, now: float) -> None:
+        reg = self.reg
+        try:
+            groups = expand(spec.text)
+        except OSError:
+            groups = {}
+        touched = set()
+        for key, members in groups.items():
+            members = [m for m in members if os.path.abspath(m[1]) not in self._plain]
+            stream = self.streams.get(key)
+            if stream is None:
+                plain = [m for m in members if not _compressed(m[1])]
+                if not plain:
+                    if not self.started and key not in self._claimed:
+                        self._claimed.add(key)
+                        self.archives.append([p for _, p in members])  # history only: nothing to follow
+                    continue
+                stream = self._add_stream(key, plain[-1][1], spec)
+                if stream is None:
+                    continue
+                if not self.started:
+                    stream.path, stream.order = plain[-1][1], plain[-1][0]
+                    stream.history = [p for _, p in members if p != stream.path]
+                    for p in stream.history:
+                        reg.remember_start(p)
+                    stream.refresh(now)
+                else:
+                    stream.advance(plain, now)  # a log born while live: all its files, placed by content
+            elif key in spec.keys:
+                new, old = [], []
+                for order, path in members:
+                    if looks_compressed(path):
+                        continue
+                    if stream.live is not None and path == stream.path:
+                        continue
+                    try:
+                        st = os.stat(path)
+                    except OSError:
+                        continue
+                    ident = (st.st_dev, st.st_ino)
+                    if ident in reg.open_files or not stat.S_ISREG(st.st_mode) or _compressed(path):
+                        continue
+                    if ident in reg.known or ident in reg.seen:
+                        if reg.worth_reading(path, st):
+                            old.append(path)
+                    else:
+                        new.append(((st.st_mtime_ns, name_order(path)), path))
+                new.sort()
+                if new or old:
+                    stream.advance(new, now, old=old)
+                stream.refresh(now)
+            touched.add(key)
+        for key in spec.keys:
+            if key not in touched:
+                self.streams[key].refresh(now)
+        if spec.keys:
+            self.reg.forget_state(spec.text)
+        else:
+            self.reg.report(spec.text, SourceState(spec.text, WAITING, "no file matches yet"))
+
+    def close(self) -> None:
+        for stream in self.streams.values():
+            stream.close()
+
+
+def _compressed(path: str) -> bool:
+    """Compressed rotations are history only: they do not grow, and their bytes are not lines."""
+    if looks_compressed(path):
+        return True
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    except OSError:
+        return False
+    try:
+        return stat.S_ISREG(os.fstat(fd).st_mode) and looks_compressed("", os.pread(fd, HEAD, 0))
+    except OSError:
+        return False
+    finally:
+        os.close(fd)
