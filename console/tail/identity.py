@@ -148,6 +148,7 @@ class Registry:
                 self.known.popitem(last=False)
         else:
             self.known.pop(ident, None)
+            self.forget_content(cursor.generation())  # a replacement may carry the same content on
 
     def forget_content(self, gen: Generation) -> None:
         """A content that was truncated away: remember how far we read it, for a copy met later."""
@@ -207,7 +208,8 @@ class Registry:
         if other is not None and other is not cursor:
             return Placement(skip=True, note=f"same file as {other.source}")
         known = self.known.pop(ident, None)
-        if known is not None and (not known.head or head_matches(known.head, head)) and size >= known.pos:
+        if (known is not None and (not known.head or head_matches(known.head, head)) and size >= known.pos
+                and _has_at(f.fd, known.overlap, known.pos)):
             return Placement(known.pos, known.lineno, known.overlap)
         seen = self.seen.pop(ident, None)
         if seen is not None and head_matches(seen.head, head) and size >= seen.pos:
@@ -225,7 +227,7 @@ class Registry:
             return Placement(start, o.lineno if start >= o.pos else 0,
                              note=f"same content as {os.path.basename(o.source)}")
         for gen in reversed(self.past):
-            if head_matches(gen.head, head):
+            if head_matches(gen.head, head) and (size < gen.pos or _has_at(f.fd, gen.overlap, gen.pos)):
                 start = min(size, gen.pos)
                 return Placement(start, gen.lineno if start == gen.pos else 0,
                                  note="a copy of content already read")
@@ -268,6 +270,16 @@ class Registry:
                 pass
             os.close(fd)
         return (best[0], best[1]) if best is not None else None
+
+
+def _has_at(fd: int, overlap: bytes, pos: int) -> bool:
+    """The bytes just before pos are the ones we read there: the content did go on from where we were."""
+    if not overlap:
+        return True
+    try:
+        return os.pread(fd, len(overlap), pos - len(overlap)) == overlap
+    except OSError:
+        return False
 
 
 def _stamp(fd: int) -> Tuple[int, int]:

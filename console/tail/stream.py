@@ -112,9 +112,13 @@ class Stream:
             return
         if live is not None and live.file.same_file(st):
             return
-        if live is not None:
-            self._adopt_unseen_rotations(now, (st.st_dev, st.st_ino))
-        self._open(now, rotated=live is not None)
+        if live is None:
+            self._open(now, rotated=False)
+            return
+        detail = "reopened after rename" if _linked(live) else "replaced by a new file"
+        self._retire_live(now)
+        self._adopt_unseen_rotations(now, (st.st_dev, st.st_ino))
+        self._open(now, rotated=True, detail=detail)
 
     def _open(self, now: float, *, rotated: bool, detail: str = "", path: Optional[str] = None) -> Optional[FileCursor]:
         reg = self.reg
