@@ -42,6 +42,15 @@ _positive = _at_least(1)
 _count = _at_least(0)
 
 
+def _size(value: str) -> int:
+    """An argparse type: a byte size such as 256M or 1G (console.config.parse_size)."""
+    from console.config import parse_size
+    try:
+        return parse_size(value)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
 def _add_catalog(p: argparse.ArgumentParser) -> None:
     p.add_argument("--catalog", metavar="DIR", action="append", default=None,
                    help="a folder of site catalogue/layout YAML files that add to or override the "
@@ -73,6 +82,8 @@ def build_console_parser() -> argparse.ArgumentParser:
     _add_following(p, for_console=True)
     p.add_argument("--history", type=_positive, default=None, metavar="N",
                    help="events held in memory, oldest dropped first (default 100000)")
+    p.add_argument("--history-bytes", type=_size, default=None, metavar="SIZE",
+                   help="memory the held events may take, oldest dropped first: 256M (default), 1G, or bytes")
     p.add_argument("--theme", metavar="NAME", default=None,
                    help="smtp-dark (default), smtp-light, smtp-high-contrast, smtp-colour-blind, or a site theme")
     p.add_argument("--themes", metavar="PATH", action="append", default=None,
@@ -167,7 +178,25 @@ def _catalogue(args, config: dict | None = None):
     return load_catalogue(dirs)
 
 
+def _expand_paths(paths: list[str]) -> list[str]:
+    """decode and stats take paths and quoted globs. A path that exists is that path, whatever its
+    characters (`mta-event[1].log`); otherwise a glob is expanded to its regular files in name
+    order, as the shell would."""
+    import glob
+    out: list[str] = []
+    for path in paths:
+        if path == "-" or os.path.lexists(path) or not glob.has_magic(path):
+            out.append(path)
+            continue
+        found = sorted(p for p in glob.glob(path) if os.path.isfile(p))
+        if not found:
+            raise DataError(f"{path}: no such file, and no file matches it as a glob")
+        out += found
+    return out
+
+
 def _check_readable(paths: list[str]) -> None:
+    from console.tail.compressed import CompressedFileError, open_decompressed
     for path in paths:
         if path == "-":
             continue
@@ -178,10 +207,21 @@ def _check_readable(paths: list[str]) -> None:
         if not os.path.isfile(path):
             raise DataError(f"{path}: not a regular file")
         try:
-            with open(path, "rb"):
+            with open_decompressed(path):   # a compressed format that cannot be read is named here
                 pass
+        except CompressedFileError as exc:
+            raise DataError(str(exc)) from None
         except OSError as exc:
             raise DataError(f"{path}: cannot read: {exc.strerror or exc}") from None
+
+
+def _report_damage(reader) -> bool:
+    """A compressed file read only up to damaged or truncated data: one line on standard error
+    after the lines that could be read (as zcat does). True if there was damage."""
+    if reader.damage is None:
+        return False
+    _report_problems([str(reader.damage)])
+    return True
 
 
 def _printer(args, stream):
@@ -207,10 +247,16 @@ def cmd_decode(args) -> int:
         return _decode_follow(args, decoder, printer, max_line)
     if args.lines is not None or args.from_start:
         raise DataError("--lines and --from-start go with --follow")
-    _check_readable(args.paths)
+    from console.tail.compressed import CompressedFileError, decompress_stream, open_decompressed
+    paths = _expand_paths(args.paths)
+    _check_readable(paths)
     out = sys.stdout
-    for path in args.paths:
-        stream = sys.stdin.buffer if path == "-" else open(path, "rb")
+    status = 0
+    for path in paths:
+        try:
+            stream = decompress_stream(sys.stdin.buffer, "-") if path == "-" else open_decompressed(path)
+        except CompressedFileError as exc:
+            raise DataError(str(exc)) from None
         try:
             batch = []
             for lineno, data, cut in iter_lines(stream, max_line):
@@ -220,10 +266,11 @@ def cmd_decode(args) -> int:
                     batch.clear()
             printer.write(batch)
         finally:
-            if stream is not sys.stdin.buffer:
-                stream.close()
+            stream.close()   # for "-", standard input itself stays open
+        if _report_damage(stream):
+            status = 2
     out.flush()
-    return 0
+    return status
 
 
 def _decode_follow(args, decoder, printer, max_line: int) -> int:
@@ -232,7 +279,8 @@ def _decode_follow(args, decoder, printer, max_line: int) -> int:
     from console.tail.headless import follow_print
 
     def emit_lines(lines) -> None:
-        printer.write(decoder.decode(r.data, r.source, r.lineno, cut=r.cut) for r in lines)
+        # only whole lines: a last line shown early (partial) is printed once, when its rest completes it
+        printer.write(decoder.decode(r.data, r.source, r.lineno, cut=r.cut) for r in lines if not r.partial)
         sys.stdout.flush()
 
     def emit_state(state) -> None:
@@ -244,8 +292,9 @@ def _decode_follow(args, decoder, printer, max_line: int) -> int:
     lines = 1000 if args.lines is None else args.lines
 
     async def run() -> None:
-        await follow_print(args.paths, lines=lines, from_start=args.from_start, max_line=max_line,
-                           emit_lines=emit_lines, emit_state=emit_state, sort_key=decoder.sort_key)
+        await _unless_reader_goes(  # `decode --follow LOG | head -5` ends with head, not at the next write
+            follow_print(args.paths, lines=lines, from_start=args.from_start, max_line=max_line,
+                         emit_lines=emit_lines, emit_state=emit_state, sort_key=decoder.sort_key))
 
     signal.signal(signal.SIGTERM, _interrupt)  # `kill` stops a follow as quietly as Ctrl-C
     try:
@@ -259,22 +308,89 @@ def _interrupt(*_) -> None:
     raise KeyboardInterrupt
 
 
+async def _unless_reader_goes(coro) -> None:
+    """Runs coro to its end, or until the reader of standard output, a pipe, goes away (`| head -5`
+    has its lines): then coro is cancelled and this returns quietly, as the broken pipe of a write
+    would, but without waiting for a line to write. A tty or a file cannot be watched: there this
+    is `await coro`."""
+    import asyncio
+    loop = asyncio.get_running_loop()
+    task = asyncio.ensure_future(coro)
+    gone = []
+
+    def on_gone() -> None:
+        gone.append(True)
+        task.cancel()
+
+    fd = _watch_pipe_reader(loop, on_gone)
+    try:
+        await task
+    except asyncio.CancelledError:
+        if not gone:
+            raise
+    finally:
+        if fd is not None:
+            loop.remove_reader(fd)
+    if gone:
+        _quiet_broken_pipe()
+
+
+def _watch_pipe_reader(loop, on_gone):
+    """Calls on_gone() when the read end of the pipe on standard output is closed, without writing:
+    epoll reports EPOLLERR on a pipe's write end then, and asyncio hands that to a reader callback.
+    Returns the fd watched, or None where standard output is no pipe or cannot be watched."""
+    import stat
+    try:
+        fd = sys.stdout.fileno()
+        if not stat.S_ISFIFO(os.fstat(fd).st_mode):
+            return None
+        if _pipe_reader_gone(fd) is None:
+            return None    # no poll() to confirm with: do not guess
+    except (AttributeError, ValueError, OSError):
+        return None
+
+    def ready() -> None:
+        loop.remove_reader(fd)  # either way, once: a pipe end that reads as ready but is not gone
+        if _pipe_reader_gone(fd):   # (opened read-write) is not watched any longer
+            on_gone()
+
+    try:
+        loop.add_reader(fd, ready)
+    except (OSError, ValueError, NotImplementedError, RuntimeError):
+        return None
+    return fd
+
+
+def _pipe_reader_gone(fd: int):
+    """True if the pipe on fd has no reader any more, False if it has, None if poll() cannot tell."""
+    import select
+    try:
+        poller = select.poll()
+        poller.register(fd, select.POLLOUT)
+        return any(ev & (select.POLLERR | select.POLLHUP) for _, ev in poller.poll(0))
+    except (AttributeError, OSError, ValueError):
+        return None
+
+
 def cmd_stats(args) -> int:
     from console.linereader import DEFAULT_MAX_LINE
     from console.stats import Counts, count_files, count_stream, summarise
 
     catalogue = _catalogue(args)
-    _check_readable(args.paths)
+    paths = _expand_paths(args.paths)
+    _check_readable(paths)
     max_line = args.max_line or DEFAULT_MAX_LINE
-    files = [p for p in args.paths if p != "-"]
+    files = [p for p in paths if p != "-"]
     counts = count_files(files, catalogue, max_line=max_line) if files else Counts()
-    if "-" in args.paths:
+    if "-" in paths:
         counts.add(count_stream(sys.stdin.buffer, catalogue, max_line=max_line))
     summary = summarise(counts, catalogue)
+    from console.safe_text import visible
+    _report_problems(counts.problems)   # first: a reader that stops early (| head) still sees it
+    status = 2 if counts.problems else 0
     if args.json:
         print(json.dumps(summary, indent=2, ensure_ascii=True))
-        return 0
-    from console.safe_text import visible
+        return status
     print(f"{summary['lines']} lines, {summary['unparsed']} unparsed")
     print("by severity:")
     for name, n in summary["by_severity"].items():
@@ -282,7 +398,16 @@ def cmd_stats(args) -> int:
     print("by event:")
     for name, n in summary["by_event"].items():
         print(visible(f"  {name:<32} {n:>10}"))
-    return 0
+    return status
+
+
+def _report_problems(problems: list[str]) -> None:
+    """Damaged compressed data, read up to the damage: one line each."""
+    from console.safe_text import visible
+    sys.stdout.flush()
+    for problem in problems:
+        sys.stderr.write(visible(f"{PROG}: {problem}") + "\n")
+    sys.stderr.flush()
 
 
 def cmd_catalog(args) -> int:

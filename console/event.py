@@ -120,6 +120,7 @@ class Event:
             "source": self.source,
             "line": self.line,
             "raw": self.raw,
+            "cut": self.cut,
         }
 
     def __repr__(self) -> str:

@@ -41,11 +41,13 @@ class Counts:
     lines: int = 0
     letters: Counter = field(default_factory=Counter)   # letter (bytes) -> n
     events: Counter = field(default_factory=Counter)    # (facility, event) (bytes) -> n
+    problems: list = field(default_factory=list)         # one line each: a file read only in part
 
     def add(self, other: "Counts") -> None:
         self.lines += other.lines
         self.letters.update(other.letters)
         self.events.update(other.events)
+        self.problems += other.problems
 
 
 # -- the shipped layouts, for bytes ----------------------------------------------------
@@ -318,6 +320,30 @@ def _count_range(path: str, start: int, end: int, spec: _Spec) -> Counts:
     return counter.result()
 
 
+def _count_decompressed(path: str, spec: _Spec) -> Counts:
+    """A compressed file, whole (it cannot be split). Damaged or truncated data: what comes before
+    it is counted and the file is named in Counts.problems."""
+    from console.tail.compressed import CompressedFileError, open_decompressed
+    counter = _Counter(spec)
+    try:
+        with open_decompressed(path) as f:
+            counter.feed(f)
+    except CompressedFileError as exc:
+        raise DataError(str(exc)) from None
+    except OSError as exc:
+        raise DataError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    counts = counter.result()
+    if f.damage is not None:
+        counts.problems.append(str(f.damage))
+    return counts
+
+
+def _count_job(path: str, start: int | None, end: int | None, spec: _Spec) -> Counts:
+    if start is None:
+        return _count_decompressed(path, spec)
+    return _count_range(path, start, end, spec)
+
+
 def _line_start_after(f, pos: int) -> int:
     """The offset just past the first newline at or after pos (end of file if none)."""
     f.seek(pos)
@@ -356,7 +382,10 @@ def _cpus() -> int:
 
 def count_files(paths: list[str], catalogue: Catalogue, *, max_line: int = DEFAULT_MAX_LINE,
                 workers: int | None = None) -> Counts:
-    """Reads each file whole. Raises DataError for a file that cannot be read."""
+    """Reads each file whole, gzip, bzip2 and xz files decompressed (one job each). Raises DataError
+    for a file that cannot be read; damaged compressed data is counted up to the damage and named
+    in Counts.problems."""
+    from console.tail.compressed import compression_of
     spec = _spec(catalogue, max_line)
     workers = workers or _cpus()
     jobs = []
@@ -369,27 +398,43 @@ def count_files(paths: list[str], catalogue: Catalogue, *, max_line: int = DEFAU
             raise DataError(f"{path}: not a regular file")
         if not os.access(path, os.R_OK):
             raise DataError(f"{path}: permission denied")
-        jobs += [(path, a, b) for a, b in _ranges(path, st.st_size, workers)]
+        try:
+            compressed = compression_of(path) is not None
+        except OSError as exc:
+            raise DataError(f"{path}: cannot read: {exc.strerror or exc}") from None
+        if compressed:
+            jobs.append((path, None, None))   # open_decompressed reports a format it cannot read
+        else:
+            jobs += [(path, a, b) for a, b in _ranges(path, st.st_size, workers)]
     total = Counts()
     if len(jobs) > 1 and workers > 1:
         import multiprocessing   # only here: ~20 ms of imports a small file does not need
         from concurrent.futures import ProcessPoolExecutor
         ctx = multiprocessing.get_context("fork")
         with ProcessPoolExecutor(max_workers=min(workers, len(jobs)), mp_context=ctx) as pool:
-            futures = [pool.submit(_count_range, p, a, b, spec) for p, a, b in jobs]
+            futures = [pool.submit(_count_job, p, a, b, spec) for p, a, b in jobs]
             for fut in futures:
                 total.add(fut.result())
     else:
         for p, a, b in jobs:
-            total.add(_count_range(p, a, b, spec))
+            total.add(_count_job(p, a, b, spec))
     return total
 
 
-def count_stream(stream, catalogue: Catalogue, *, max_line: int = DEFAULT_MAX_LINE) -> Counts:
-    """Standard input: one pass, no splitting."""
+def count_stream(stream, catalogue: Catalogue, *, max_line: int = DEFAULT_MAX_LINE,
+                 name: str = "-") -> Counts:
+    """Standard input: one pass, no splitting; decompressed if it is gzip, bzip2 or xz."""
+    from console.tail.compressed import CompressedFileError, decompress_stream
     counter = _Counter(_spec(catalogue, max_line))
-    counter.feed(stream)
-    return counter.result()
+    try:
+        reader = decompress_stream(stream, name)
+    except CompressedFileError as exc:
+        raise DataError(str(exc)) from None
+    counter.feed(reader)
+    counts = counter.result()
+    if reader.damage is not None:
+        counts.problems.append(str(reader.damage))
+    return counts
 
 
 def summarise(counts: Counts, catalogue: Catalogue) -> dict:

@@ -14,7 +14,7 @@ import pytest
 from console import __version__
 
 KEYS = ["time", "host", "program", "pid", "severity", "letter", "facility", "event", "id",
-        "description", "action", "params", "message", "source", "line", "raw"]
+        "description", "action", "params", "message", "source", "line", "raw", "cut"]
 
 NATIVE = "2026-11-24 10:15:03.123 smtpsrvr[2817] I-MTA_SMTP-Connection: connection from 192.0.2.10 (smtp-external)"
 RFC3164 = "Nov 24 10:15:03 mail1 smtpsrvr[2817]: W-MTA_SMTP-SPFnone: bob@example.com from 192.0.2.11"

@@ -23,7 +23,7 @@ from console.text_output import EventPrinter
 from .helpers import assert_inert, fuzz, time_limit
 
 KEYS = ["time", "host", "program", "pid", "severity", "letter", "facility", "event", "id",
-        "description", "action", "params", "message", "source", "line", "raw"]
+        "description", "action", "params", "message", "source", "line", "raw", "cut"]
 # Pieces that steer lines into the layouts and the token rule, mixed with arbitrary bytes.
 PIECES = [b"2026-11-24 10:15:03.123 smtpsrvr[2817] ", b"Nov 24 10:15:03 mail1 smtpsrvr[1]: ",
           b"2026-11-24T10:15:03.5+00:00 h p[9]: ", b"I-MTA_SMTP-Connection", b"C-MTA_SMTP-Critical: ",

@@ -13,7 +13,7 @@ from console.decoder import Decoder
 from console.simulator import LAYOUTS, Simulator
 
 KEYS = ["time", "host", "program", "pid", "severity", "letter", "facility", "event", "id",
-        "description", "action", "params", "message", "source", "line", "raw"]
+        "description", "action", "params", "message", "source", "line", "raw", "cut"]
 
 _CATALOGUE = load_catalogue()
 _DECODER = Decoder(_CATALOGUE)  # shared on purpose: its layout reordering is exercised too
