@@ -49,6 +49,7 @@ class Stream:
         self.state: Optional[SourceState] = None
         self.started = False  # past start-up: every file met from now on is placed by identity
         self._seen = False  # something existed at path once: gone now means "deleted", not "waiting"
+        self._looked_beside = False  # looked for unseen rotations since the name went away
 
     # -- state ---------------------------------------------------------------------------------
 
@@ -92,7 +93,16 @@ class Stream:
             st = os.stat(path)
         except _MISSING:
             if live is not None:
-                if not _linked(live):
+                if not self._looked_beside:
+                    # The name is gone: a file that stood under it since our last look (replaced,
+                    # then renamed away while we were stalled) may be among the rotated ones.
+                    self._looked_beside = True
+                    unseen = self._unseen_rotations(None)
+                    if unseen:
+                        self._retire_live(now)
+                        self._adopt(unseen, now)
+                        live = None
+                if live is not None and not _linked(live):
                     self._retire_live(now)
                     self.set(DELETED, "file removed")
                 # Still linked: renamed away (logrotate's first step). Keep reading it until a new file shows up.
@@ -117,7 +127,7 @@ class Stream:
             return
         detail = "reopened after rename" if _linked(live) else "replaced by a new file"
         self._retire_live(now)
-        self._adopt_unseen_rotations(now, (st.st_dev, st.st_ino))
+        self._adopt(self._unseen_rotations((st.st_dev, st.st_ino)), now)
         self._open(now, rotated=True, detail=detail)
 
     def _open(self, now: float, *, rotated: bool, detail: str = "", path: Optional[str] = None) -> Optional[FileCursor]:
@@ -157,12 +167,13 @@ class Stream:
         reg.opened(cursor)
         self.cursors.append(cursor)
         self.live = cursor
+        self._looked_beside = False
         self.set(ROTATED if rotated else FOLLOWING, detail)
         return cursor
 
-    def _adopt_unseen_rotations(self, now: float, new_live: Tuple[int, int]) -> None:
-        """The path names another file: rotated files beside it that we never read (two rotations
-        while we were stalled) are read whole, oldest first, before the new one."""
+    def _unseen_rotations(self, new_live: Optional[Tuple[int, int]]) -> List[str]:
+        """Rotated files beside the path that we never read (two rotations while we were stalled),
+        oldest first."""
         found = []
         for path in rotation_siblings(self.path):
             try:
@@ -174,7 +185,10 @@ class Stream:
             if (st.st_dev, st.st_ino) == new_live or not self.reg.worth_reading(path, st):
                 continue
             found.append((st.st_mtime_ns, path))
-        for _, path in sorted(found):
+        return [p for _, p in sorted(found)]
+
+    def _adopt(self, paths: List[str], now: float) -> None:
+        for path in paths:
             c = self._open_extra(path, now)
             if c is not None:
                 self._retire(c, now)
@@ -200,10 +214,7 @@ class Stream:
     def advance(self, newer: List[Tuple[tuple, str]], now: float, *, old: List[str] = ()) -> None:
         """Files met in a glob scan: old ones that grew are read as retired; new ones appeared after
         the current file, so the last of them is followed from now on, whatever its name."""
-        for path in old:
-            c = self._open_extra(path, now)
-            if c is not None:
-                self._retire(c, now)
+        self._adopt(list(old), now)
         if not newer:
             return
         rotated = self.state is not None
