@@ -80,6 +80,19 @@ def rotation_pattern(path: str) -> re.Pattern:
     return re.compile("(?:" + "|".join(alts) + r")\Z")
 
 
+_ROTATED = re.compile(r"(?P<base>.+?)[._-](?:\d[\d._-]*\d|\d)(?P<ext>\.[A-Za-z]\w*)?\Z")
+
+
+def rotated_from(name: str) -> List[str]:
+    """The names a rotated file may have had: mta-event.log.1 -> mta-event.log; log-20261124.log ->
+    log.log and log (so a glob can tell a rotation of one of its matches)."""
+    m = _ROTATED.match(name)
+    if m is None:
+        return []
+    base, ext = m.group("base"), m.group("ext") or ""
+    return [base + ext, base] if ext else [base]
+
+
 def rotation_siblings(path: str) -> List[str]:
     """Plain (uncompressed) files beside `path` whose names are rotation names of it."""
     directory = os.path.dirname(path) or "."

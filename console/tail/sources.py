@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+import fnmatch
 import os
 import stat
 from dataclasses import dataclass, field
 from typing import Dict, List, Optional, Set
 
-from console.tail.grouping import expand, is_glob, name_order
+from console.tail.grouping import expand, is_glob, name_order, stream_key, watch_dirs
 from console.tail.compressed import HEAD
-from console.tail.identity import Registry, looks_compressed, rotation_siblings
+from console.tail.identity import Registry, looks_compressed, rotated_from, rotation_siblings
 from console.tail.model import WAITING, SourceState
 from console.tail.stdin import STDIN
 from console.tail.stream import Stream
@@ -143,10 +144,48 @@ class Sources:
         for key in spec.keys:
             if key not in touched:
                 self.streams[key].refresh(now)
+        self._rotated_out(spec, now)
         if spec.keys:
             self.reg.forget_state(spec.text)
         else:
             self.reg.report(spec.text, SourceState(spec.text, WAITING, "no file matches yet"))
+
+    def _rotated_out(self, spec: Spec, now: float) -> None:
+        """Files the glob no longer matches because they were rotated (mta-event.2026-…log.1):
+        at start-up history; later, one we never read appeared and was rotated away while we were
+        stalled, and is read whole."""
+        pattern = os.path.basename(spec.text)
+        reg = self.reg
+        for d in watch_dirs(spec.text):
+            try:
+                with os.scandir(d) as it:
+                    names = [e.name for e in it]
+            except OSError:
+                continue
+            for name in names:
+                if fnmatch.fnmatch(name, pattern) or looks_compressed(name):
+                    continue
+                bases = [b for b in rotated_from(name) if fnmatch.fnmatch(b, pattern)]
+                if not bases:
+                    continue
+                path = os.path.join(d, name)
+                if not self.started:
+                    reg.remember_start(path)
+                    continue
+                try:
+                    st = os.stat(path)
+                except OSError:
+                    continue
+                if not stat.S_ISREG(st.st_mode) or not reg.worth_reading(path, st):
+                    continue
+                key = stream_key(os.path.join(d, bases[0]))
+                stream = self.streams.get(key) if key in spec.keys else None
+                if stream is None:
+                    stream = self._add_stream(path, path, spec)
+                    if stream is not None:
+                        stream.refresh(now)
+                else:
+                    stream.advance([], now, old=[path])
 
     def close(self) -> None:
         for stream in self.streams.values():
