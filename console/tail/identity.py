@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from console.tail.model import SourceState
 
 FP_LEN = 1024  # bytes of a file's start that stand for its content
-_KNOWN_LIMIT = 256
+_KNOWN_LIMIT = 4096  # closed files remembered (a head each: a few MB at most)
 _PAST_LIMIT = 64
 
 Ident = Tuple[int, int]
