@@ -14,36 +14,24 @@ the skipped lines would cost reading the whole file, so there they count from th
 and the source's detail says so.
 """
 
-from console.tail.follower import Follower
-from console.tail.model import (
-    DELETED,
-    ENDED,
-    FOLLOWING,
-    NOT_A_FILE,
-    ROTATED,
-    STATES,
-    TRUNCATED,
-    UNREADABLE,
-    WAITING,
-    Batch,
-    RawLine,
-    SourceState,
-)
-from console.tail.reading import FileReader
+from importlib import import_module
+from typing import Any
 
-__all__ = [
-    "DELETED",
-    "ENDED",
-    "FOLLOWING",
-    "NOT_A_FILE",
-    "ROTATED",
-    "STATES",
-    "TRUNCATED",
-    "UNREADABLE",
-    "WAITING",
-    "Batch",
-    "FileReader",
-    "Follower",
-    "RawLine",
-    "SourceState",
-]
+# Loaded on first use: `decode` and `stats` import console.tail.compressed without paying for the follower.
+_WHERE = {
+    "Follower": "console.tail.follower",
+    "FileReader": "console.tail.reading",
+    **{name: "console.tail.model" for name in (
+        "DELETED", "ENDED", "FOLLOWING", "NOT_A_FILE", "ROTATED", "STATES", "TRUNCATED", "UNREADABLE",
+        "WAITING", "Batch", "RawLine", "SourceState")},
+}
+
+
+def __getattr__(name: str) -> Any:
+    where = _WHERE.get(name)
+    if where is None:
+        raise AttributeError(f"module 'console.tail' has no attribute {name!r}")
+    return getattr(import_module(where), name)
+
+
+__all__ = sorted(_WHERE)

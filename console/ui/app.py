@@ -21,8 +21,8 @@ from textual.widgets import Footer, Input
 from console.catalogue import Catalogue
 from console.decoder import Decoder
 from console.event import Event
-from console.model import EventModel
-from console.safe_text import visible
+from console.model import DEFAULT_HISTORY_BYTES, EventModel
+from console.safe_text import for_screen
 from console.themes_data import DEFAULT_THEME, ThemeData
 from console.ui.detail_panel import DetailPanel
 from console.ui.event_list import EventList
@@ -86,14 +86,15 @@ class ConsoleApp(App[int]):
         return type(cls.__name__, (cls,), {"BINDINGS": BASE_BINDINGS + sev_bindings + rank_bindings})
 
     def __init__(self, *, catalogue: Catalogue, themes: dict[str, ThemeData], theme: str = DEFAULT_THEME,
-                 source=None, history: int = 100_000, title: str = "smtp-console",
+                 source=None, history: int = 100_000, history_bytes: int = DEFAULT_HISTORY_BYTES,
+                 title: str = "smtp-console",
                  decoder: Decoder | None = None, clock: Callable[[], float] = time.monotonic) -> None:
         """clock: seconds for the ev/s rate and notification limits; tests pass a fixed one."""
         super().__init__()
         self._clock = clock
         self.catalogue = catalogue
         self.decoder = decoder or Decoder(catalogue)
-        self.model = EventModel(catalogue, history)
+        self.model = EventModel(catalogue, history, history_bytes)
         self.model.filter_budget = FILTER_SLICE
         self.theme_data = themes
         self.source = source
@@ -102,7 +103,7 @@ class ConsoleApp(App[int]):
             self.register_theme(to_textual(data))
         self.styles_by_theme: SeverityStyles = self._styles_for(theme)
         self.event_list = EventList(self.model, self.styles_by_theme, id="events")
-        self.panel = DetailPanel(catalogue, id="panel")
+        self.panel = DetailPanel(catalogue, self.styles_by_theme, id="panel")
         self.status = StatusBar(id="status")
         self.filter_bar = FilterBar(id="filter")
         self._filter_stack: list = []
@@ -157,6 +158,7 @@ class ConsoleApp(App[int]):
             return
         self.styles_by_theme = self._styles_for(name)
         self.event_list.set_styles(self.styles_by_theme)
+        self.panel.severity_styles = self.styles_by_theme
         self._refresh_status()
 
     # -- feeding --------------------------------------------------------------------------
@@ -177,6 +179,9 @@ class ConsoleApp(App[int]):
             gc.freeze()
         decode = self.decoder.decode
         events = [decode(r.data, r.source, r.lineno, cut=r.cut) for r in batch.lines]
+        for ev, r in zip(events, batch.lines):
+            if r.partial or r.completes:  # a last line shown before its newline, or its rest
+                ev.partial, ev.completes = r.partial, r.completes
         if events:
             self.ingest(events, live=not batch.backfill)
         self._status_soon()
@@ -184,13 +189,24 @@ class ConsoleApp(App[int]):
     def ingest(self, events: list[Event], *, live: bool = True) -> None:
         """One batch: model first, then one list update and (rate-limited) notifications."""
         result = self.model.add(events)
-        self._rates.append((self._clock(), len(events)))
+        self._rates.append((self._clock(), len(events) - len(result.replaced)))  # a completion is no new event
         if not self.event_list.following:
             self._new_while_paused += result.visible
         self.event_list.events_added(result.visible, result.dropped_visible, events)
+        if result.replaced:
+            self._partial_replaced(result.replaced, result.reshaped)
         if live and result.notify:
             self._notify_severe(result.notify)
         self._status_soon()
+
+    def _partial_replaced(self, replaced: list[Event], reshaped: bool) -> None:
+        """A partial event was completed in place: redraw its row, and the panel if it shows it."""
+        self.event_list.rows_changed(replaced)
+        if reshaped:  # it entered or left the filtered view: rows moved, the cursor stays on its event
+            self.event_list.view_rebuilt()
+        if self.panel.is_open:
+            ev = self.event_list.current
+            self.panel.show(ev, acked=bool(ev and self.model.is_acked(ev)))
 
     def _notify_severe(self, events: list[Event]) -> None:
         """Critical and fatal always reach the operator, filtered or paused; bursts are summarised."""
@@ -203,7 +219,7 @@ class ConsoleApp(App[int]):
                 continue
             self._notified.append(now)
             name = f"{ev.facility}-{ev.event}" if ev.parsed else "unparsed"
-            self.notify(visible(f"{name}: {ev.message}")[:300], title=visible(f"{ev.sev.name.upper()}"),
+            self.notify(for_screen(f"{name}: {ev.message}")[:300], title=for_screen(f"{ev.sev.name.upper()}"),
                         severity="error", timeout=12, markup=False)
         if self._suppressed and len(self._notified) < NOTIFY_PER_SECOND:
             self.notify(f"and {self._suppressed} more critical/fatal events", severity="error",
@@ -398,7 +414,7 @@ class ConsoleApp(App[int]):
             return
         n = self.model.ack_similar(ev)
         name = f"{ev.facility}-{ev.event}" if ev.parsed else "unparsed lines"
-        self.notify(visible(f"Acknowledged {n} × {name}"), markup=False)
+        self.notify(for_screen(f"Acknowledged {n} × {name}"), markup=False)
         self.event_list.refresh()
         self._show_panel_ack()
         self._refresh_status()
@@ -408,7 +424,7 @@ class ConsoleApp(App[int]):
         if ev is None:
             return
         self.copy_to_clipboard(ev.raw)  # sent base64-encoded (OSC 52): inert on the terminal
-        self.notify(f"Copied line {ev.line} of {visible(ev.source)}", markup=False)
+        self.notify(f"Copied line {ev.line} of {for_screen(ev.source)}", markup=False)
 
     def action_help(self) -> None:
         self.push_screen(HelpScreen(self.help_rows()))

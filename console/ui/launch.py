@@ -7,7 +7,7 @@ import glob
 from console.catalogue import Catalogue
 from console.errors import DataError
 from console.linereader import DEFAULT_MAX_LINE
-from console.model import DEFAULT_HISTORY
+from console.model import DEFAULT_HISTORY, DEFAULT_HISTORY_BYTES
 from console.themes_data import DEFAULT_THEME, load_themes, resolve_theme
 
 DEFAULT_GLOB = "/var/isode/log/mta-event*.log"
@@ -30,6 +30,7 @@ def launch(args, config: dict, catalogue: Catalogue) -> int:
     themes = load_themes(_site_theme_sources(args, config), catalogue)
     theme = resolve_theme(themes, args.theme or config.get("theme") or DEFAULT_THEME).name
     history = args.history or config.get("history") or DEFAULT_HISTORY
+    history_bytes = args.history_bytes or config.get("history_bytes") or DEFAULT_HISTORY_BYTES
     lines = args.lines if args.lines is not None else config.get("lines", 1000)
     max_line = args.max_line or config.get("max_line") or DEFAULT_MAX_LINE
 
@@ -56,7 +57,8 @@ def launch(args, config: dict, catalogue: Catalogue) -> int:
     follower = Follower(paths, lines=lines, from_start=args.from_start, max_line=max_line,
                         sort_key=decoder.sort_key, min_interval=0.005)
     app = ConsoleApp.for_catalogue(catalogue)(catalogue=catalogue, themes=themes, theme=theme,
-                                              source=follower, history=history, title=title,
+                                              source=follower, history=history,
+                                              history_bytes=history_bytes, title=title,
                                               decoder=decoder)
     try:
         app.run()
