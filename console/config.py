@@ -3,12 +3,31 @@
 from __future__ import annotations
 
 import os
+import re
+from decimal import Decimal
 from pathlib import Path
 
 from console.errors import DataError
 from console.yamlfile import check_keys, expect_int, expect_list, expect_mapping, expect_str, load_yaml
 
-CONFIG_KEYS = {"paths", "theme", "history", "catalog", "themes", "lines", "max_line"}
+CONFIG_KEYS = {"paths", "theme", "history", "history_bytes", "catalog", "themes", "lines", "max_line"}
+MIN_HISTORY_BYTES = 1 << 20
+_SIZE = re.compile(r"(\d+(?:\.\d+)?)\s*([kmgt]?)(?:i?b)?", re.IGNORECASE)
+_UNITS = {"": 1, "k": 1 << 10, "m": 1 << 20, "g": 1 << 30, "t": 1 << 40}
+
+
+def parse_size(text: str | int) -> int:
+    """`256M`, `1G`, `1.5GiB`, `300MB`, `268435456` (bytes): K, M, G, T are powers of 1024 whether
+    written K, KB or KiB. ValueError, in words, for anything else or less than 1 MiB."""
+    if isinstance(text, bool) or not isinstance(text, (int, str)):
+        raise ValueError("expected a size like 256M, 1G or a number of bytes")
+    m = _SIZE.fullmatch(str(text).strip())
+    if m is None:
+        raise ValueError(f"expected a size like 256M, 1G or a number of bytes, got {str(text)!r}")
+    size = int(Decimal(m.group(1)) * _UNITS[m.group(2).lower()])
+    if size < MIN_HISTORY_BYTES:
+        raise ValueError(f"must be at least 1M, got {str(text)!r}")
+    return size
 
 
 def config_dir() -> Path:
@@ -43,6 +62,11 @@ def load_config(path: Path | None = None) -> dict:
                         for x in expect_list(items, f"{path}: {key}")]
     if "theme" in doc:
         out["theme"] = expect_str(doc["theme"], f"{path}: theme", allow_empty=False)
+    if "history_bytes" in doc:
+        try:
+            out["history_bytes"] = parse_size(doc["history_bytes"])
+        except ValueError as exc:
+            raise DataError(f"{path}: history_bytes: {exc}") from None
     for key in ("history", "lines", "max_line"):
         if key in doc:
             value = expect_int(doc[key], f"{path}: {key}")

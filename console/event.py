@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from datetime import datetime
 
 from console.catalogue import EventDef, Severity
@@ -15,14 +16,14 @@ class Event:
 
     __slots__ = ("raw", "source", "line", "cut", "timestamp", "time_kind", "host", "program", "pid",
                  "letter", "facility", "event", "_message", "sev", "entry", "layout",
-                 "_time", "_params", "seq")
+                 "_time", "_params", "seq", "partial", "completes")
 
     def __init__(self, raw: str, source: str, line: int, *, cut: bool = False,
                  timestamp: str | None = None, time_kind: str | None = None,
                  host: str | None = None, program: str | None = None, pid: int | None = None,
                  letter: str | None = None, facility: str | None = None, event: str | None = None,
                  message: str | int = "", sev: Severity, entry: EventDef | None = None,
-                 layout: str | None = None) -> None:
+                 layout: str | None = None, partial: bool = False, completes: bool = False) -> None:
         self.raw = raw
         self.source = source
         self.line = line
@@ -42,6 +43,10 @@ class Event:
         self._time = _UNSET
         self._params = _UNSET
         self.seq = 0
+        # partial: the file's last line, shown before its newline came; completes: this event takes
+        # the place of the partial one of the same source and line (see console/tail/model.py RawLine)
+        self.partial = partial
+        self.completes = completes
 
     # -- what the line says -------------------------------------------------------------
     @property
@@ -67,6 +72,15 @@ class Event:
         if self._time is _UNSET:
             self._time = parse_time(self.timestamp, self.time_kind)
         return self._time
+
+    def text_bytes(self) -> int:
+        """Bytes of text held apart from `raw` beyond the few short fields every event has (a long
+        host, program, timestamp or a message that is not the tail of the line): constant time."""
+        n = 0
+        for text in (self._message, self.timestamp, self.host, self.program):
+            if type(text) is str and len(text) > 64:
+                n += sys.getsizeof(text)
+        return n
 
     # -- what the catalogue adds ----------------------------------------------------------
     @property

@@ -1,12 +1,14 @@
 """The events the console holds, and the filtered view of them the list shows.
 
-Held events are capped (oldest dropped first). The view is kept up to date
-incrementally as batches arrive; a filter change rebuilds it in one pass.
+Held events are capped by count and by bytes (oldest dropped first). The view is kept up to date
+incrementally as batches arrive; a filter change rebuilds it in one pass. A file's last line shown
+before its newline came (partial) is replaced in place when the rest arrives.
 No textual here: the UI reads `view` and the counters.
 """
 
 from __future__ import annotations
 
+import sys
 import time
 from bisect import bisect_left
 from collections import Counter, deque
@@ -18,7 +20,17 @@ from console.event import Event
 from console.textfilter import TextFilter, compile_filter
 
 DEFAULT_HISTORY = 100_000
+DEFAULT_HISTORY_BYTES = 256 * 1024 * 1024
+# What one held event costs beyond its text: the Event and its small fields (timestamp, seq, the
+# deque and view slots), measured with tracemalloc over simulator traffic on CPython 3.11 (~376
+# bytes); tests/unit/test_history_bytes.py measures it again and checks the estimate against it.
+EVENT_OVERHEAD = 400
 _SEQ = attrgetter("seq")
+
+
+def event_bytes(ev: Event) -> int:
+    """The memory an event holds, estimated in constant time (no walk over its fields)."""
+    return sys.getsizeof(ev.raw) + ev.text_bytes() + EVENT_OVERHEAD
 
 
 @dataclass(frozen=True)
@@ -33,7 +45,8 @@ class Filter:
             return False
         if self.event is not None and (ev.facility, ev.event) != self.event:
             return False
-        if self.value is not None and ev.host != self.value and self.value not in ev.params.values():
+        if self.value is not None and (self.value not in ev.raw  # cheap, and no parameters kept
+                                       or ev.host != self.value and self.value not in ev.params.values()):
             return False
         return self.text.matches(ev.raw)
 
@@ -46,7 +59,7 @@ class View:
     """The filtered events in order: a list with a moving start, so dropping the oldest is cheap."""
 
     def __init__(self) -> None:
-        self._items: list[Event] = []
+        self._items: list[Event | None] = []  # None: dropped, before _start
         self._start = 0
 
     def __len__(self) -> int:
@@ -62,11 +75,17 @@ class View:
     def extend(self, events: list[Event]) -> None:
         self._items.extend(events)
 
+    def replace(self, old: Event, new: Event, passes: bool) -> int:
+        """`new` takes `old`'s place (same seq): in it, out of it or into it, by whether it passes
+        the filter. Returns how the view's length changed (-1, 0 or 1)."""
+        return _swap(self._items, self._start, old, new, passes)
+
     def drop_through(self, seq: int) -> int:
         """Forget events with seq <= `seq` at the front; returns how many went."""
         items, start = self._items, self._start
         n = len(items)
         while start < n and items[start].seq <= seq:
+            items[start] = None  # let it go now: a dropped 60 KiB line must not linger here
             start += 1
         gone = start - self._start
         self._start = start
@@ -90,6 +109,22 @@ class View:
         return max(0, min(self._first_at(seq) - self._start, len(self) - 1))
 
 
+def _swap(items: list[Event], lo: int, old: Event, new: Event, passes: bool) -> int:
+    """In a list in seq order: replace old by new, drop old, or insert new where old would be."""
+    pos = bisect_left(items, old.seq, lo=lo, key=_SEQ)
+    here = pos < len(items) and items[pos].seq == old.seq
+    if here and passes:
+        items[pos] = new
+        return 0
+    if here:
+        del items[pos]
+        return -1
+    if passes:
+        items.insert(pos, new)
+        return 1
+    return 0
+
+
 class _FilterJob:
     """A filter change over a snapshot of the held events, in slices of bounded time."""
 
@@ -99,6 +134,17 @@ class _FilterJob:
         self.pos = 0
         self.passing: list[Event] = []
         self.arrived: list[Event] = []  # events added while the job runs (already matched)
+
+    def replace(self, old: Event, new: Event) -> None:
+        """A partial event completed while the job runs: the view it builds shows the new one."""
+        events = self.events
+        i = old.seq - events[0].seq if events else -1
+        if 0 <= i < len(events) and events[i] is old:
+            events[i] = new
+            if i < self.pos:  # already matched
+                _swap(self.passing, 0, old, new, self.match(new))
+        else:  # arrived after the job started
+            _swap(self.arrived, 0, old, new, self.match(new))
 
     @property
     def progress(self) -> float:
@@ -126,16 +172,23 @@ class _FilterJob:
 
 @dataclass
 class AddResult:
-    visible: int          # how many of the batch passed the filter
-    dropped: int          # held events dropped by the cap
+    visible: int          # how many of the batch's new events passed the filter (added at the end)
+    dropped: int          # held events dropped by the caps
     dropped_visible: int  # of which were in the view (the list shifts up by this much)
     notify: list[Event]   # new events whose severity raises a notification
+    replaced: list[Event] = field(default_factory=list)  # events that took a partial one's place
+    reshaped: bool = False  # a replacement entered or left the view: rows moved in the middle
 
 
 class EventModel:
-    def __init__(self, catalogue: Catalogue, history: int = DEFAULT_HISTORY) -> None:
+    def __init__(self, catalogue: Catalogue, history: int = DEFAULT_HISTORY,
+                 history_bytes: int = DEFAULT_HISTORY_BYTES) -> None:
         self.catalogue = catalogue
         self.history = max(1, history)
+        self.history_bytes = max(1, history_bytes)
+        self.held_bytes = 0                        # event_bytes() of the held events
+        self.dropped_for_bytes = 0                 # of `dropped`, those the byte budget dropped
+        self._partial: dict[tuple[str, int], Event] = {}  # held partial events by (source, line)
         self.held: deque[Event] = deque()
         self.view = View()
         self.filter = Filter(frozenset(s.name for s in catalogue.severities))
@@ -152,11 +205,24 @@ class EventModel:
 
     # -- arriving events --------------------------------------------------------------
     def add(self, events: list[Event]) -> AddResult:
+        """A batch in file order. An event with `completes` set takes the place of the held partial
+        event of the same source and line (same seq, same row, counted once); with none held (it
+        was dropped, or came before this console started) it is a new event."""
         match = self.filter.matches
-        passing = []
-        notify = []
+        fresh: list[Event] = []
+        passing: list[Event] = []
+        notify: list[Event] = []
+        replaced: list[Event] = []
+        reshaped = False
         counts = self.counts
+        size = 0
         for ev in events:
+            if ev.completes:
+                old = self._partial.pop((ev.source, ev.line), None)
+                if old is not None:
+                    reshaped = self._replace(old, ev, fresh, passing, notify) or reshaped
+                    replaced.append(ev)
+                    continue
             self._seq += 1
             ev.seq = self._seq
             name = ev.sev.name
@@ -167,29 +233,78 @@ class EventModel:
                     notify.append(ev)
             if match(ev):
                 passing.append(ev)
-        self.held.extend(events)
-        self.total += len(events)
+            if ev.partial:
+                self._partial[(ev.source, ev.line)] = ev
+            size += event_bytes(ev)
+            fresh.append(ev)
+        self.held.extend(fresh)
+        self.held_bytes += size
+        self.total += len(fresh)
         if self._job is not None:
             self._job.arrived.extend(passing)  # joins the view the running filter change builds
         else:
             self.view.extend(passing)
-        dropped = dropped_visible = 0
-        over = len(self.held) - self.history
-        if over > 0:
-            last = None
-            for _ in range(over):
-                old = self.held.popleft()
-                last = old.seq
-                counts[old.sev.name] -= 1
-                if old.sev.name in self._alerting:
-                    if old.seq in self._acked:
-                        self._acked.discard(old.seq)
-                    else:
-                        self.unacked -= 1
-            dropped = over
-            self.dropped += over
-            dropped_visible = self.view.drop_through(last)
-        return AddResult(len(passing), dropped, dropped_visible, notify)
+        dropped, dropped_visible = self._drop_oldest()
+        return AddResult(len(passing), dropped, dropped_visible, notify, replaced, reshaped)
+
+    def _replace(self, old: Event, new: Event, fresh: list[Event], passing: list[Event],
+                 notify: list[Event]) -> bool:
+        """`new` completes the partial `old`; True when the view gained or lost a row for it."""
+        new.seq = seq = old.seq
+        reshaped = False
+        if fresh and seq >= fresh[0].seq:  # partial and completion in the same batch
+            fresh[seq - fresh[0].seq] = new
+            _swap(passing, 0, old, new, self.filter.matches(new))
+        else:
+            self.held[seq - self.held[0].seq] = new
+            if self._job is not None:
+                self._job.replace(old, new)
+            else:
+                reshaped = self.view.replace(old, new, self.filter.matches(new)) != 0
+        self.held_bytes += event_bytes(new) - event_bytes(old)
+        self.counts[old.sev.name] -= 1
+        self.counts[new.sev.name] += 1
+        pending = seq not in self._acked
+        self.unacked += (pending and new.sev.name in self._alerting) - (pending and old.sev.name in self._alerting)
+        # one notification per event: when it first has a severity that raises one
+        told = old.sev.name in self._notifying
+        for i, ev in enumerate(notify):
+            if ev is old:  # not told yet: raised by this very batch
+                del notify[i]
+                told = False
+                break
+        if pending and not told and new.sev.name in self._notifying:
+            notify.append(new)
+        if new.partial:
+            self._partial[(new.source, new.line)] = new
+        return reshaped
+
+    def _drop_oldest(self) -> tuple[int, int]:
+        """Oldest first, while more are held than --history or their bytes exceed the budget (the
+        newest event is always kept). Returns (dropped, of which in the view)."""
+        held, counts, budget = self.held, self.counts, self.history_bytes
+        dropped = for_bytes = 0
+        last = None
+        while held and (len(held) > self.history or (self.held_bytes > budget and len(held) > 1)):
+            if len(held) <= self.history:
+                for_bytes += 1
+            old = held.popleft()
+            last = old.seq
+            self.held_bytes -= event_bytes(old)
+            counts[old.sev.name] -= 1
+            if old.sev.name in self._alerting:
+                if old.seq in self._acked:
+                    self._acked.discard(old.seq)
+                else:
+                    self.unacked -= 1
+            if old.partial and self._partial.get((old.source, old.line)) is old:
+                del self._partial[(old.source, old.line)]
+            dropped += 1
+        if not dropped:
+            return 0, 0
+        self.dropped += dropped
+        self.dropped_for_bytes += for_bytes
+        return dropped, self.view.drop_through(last)
 
     # -- filtering ----------------------------------------------------------------------
     def set_filter(self, new: Filter) -> bool:
@@ -250,6 +365,11 @@ class EventModel:
     # -- acknowledging --------------------------------------------------------------------
     def is_acked(self, ev: Event) -> bool:
         return ev.seq in self._acked
+
+    @property
+    def bytes_binding(self) -> bool:
+        """True when the byte budget, not the count, is what limits the history (or nearly)."""
+        return self.dropped_for_bytes > 0 or self.held_bytes * 2 > self.history_bytes
 
     def ack(self, ev: Event) -> int:
         if ev.seq in self._acked or ev.seq <= self._seq - len(self.held):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from console.catalogue import Catalogue
@@ -11,7 +11,7 @@ from console.errors import DataError
 from console.resources import themes_dir
 from console.yamlfile import check_keys, expect_mapping, expect_str, load_yaml
 
-THEME_KEYS = {"name", "description", "dark", "colors", "severities"}
+THEME_KEYS = {"name", "description", "dark", "colors", "severities", "marks"}
 COLOR_KEYS = {"primary", "secondary", "accent", "foreground", "background", "surface", "panel",
               "warning", "error", "success", "boost"}
 REQUIRED_COLORS = {"primary", "foreground", "background"}
@@ -27,6 +27,20 @@ class SeverityStyle:
 
 
 @dataclass(frozen=True)
+class Mark:
+    """How a row is marked: a word shown before its message, in a colour (or the row's) and style."""
+    text: str
+    color: str | None = None
+    style: str = ""
+
+
+# A theme may restyle or reword these; one that says nothing about them gets these (no colour: the
+# mark takes its row's colour).
+DEFAULT_MARKS = {"incomplete": Mark("[incomplete]", None, "italic reverse")}
+MARK_KEYS = {"text", "color", "style"}
+
+
+@dataclass(frozen=True)
 class ThemeData:
     name: str
     description: str
@@ -34,6 +48,7 @@ class ThemeData:
     colors: dict[str, str]
     severities: dict[str, SeverityStyle]
     file: str
+    marks: dict[str, Mark] = field(default_factory=lambda: dict(DEFAULT_MARKS))
 
     def severity_style(self, name: str) -> SeverityStyle:
         return self.severities.get(name) or self.severities.get("unknown") \
@@ -45,6 +60,33 @@ def _colour(value, where: str) -> str:
     if not _HEX.match(value):
         raise DataError(f"{where}: expected a colour like #5fafd7, got {value!r}")
     return value
+
+
+def _style_words(value, where: str) -> str:
+    style = expect_str(value, where)
+    bad = set(style.split()) - STYLE_WORDS
+    if bad:
+        raise DataError(f"{where}: unknown style word(s) {', '.join(sorted(bad))}"
+                        f" (allowed: {', '.join(sorted(STYLE_WORDS))})")
+    return style
+
+
+def _marks(doc, where: str) -> dict[str, Mark]:
+    marks = dict(DEFAULT_MARKS)
+    if doc is None:
+        return marks
+    doc = expect_mapping(doc, where)
+    check_keys(doc, set(DEFAULT_MARKS), set(), where)
+    for name, spec in doc.items():
+        here = f"{where}: {name}"
+        spec = expect_mapping(spec, here)
+        check_keys(spec, MARK_KEYS, set(), here)
+        base = DEFAULT_MARKS[name]
+        text = expect_str(spec["text"], f"{here}: text", allow_empty=False) if "text" in spec else base.text
+        color = _colour(spec["color"], f"{here}: color") if "color" in spec else base.color
+        style = _style_words(spec["style"], f"{here}: style") if "style" in spec else base.style
+        marks[name] = Mark(text, color, style)
+    return marks
 
 
 def load_theme_file(path: Path, catalogue: Catalogue | None = None) -> ThemeData:
@@ -76,7 +118,7 @@ def load_theme_file(path: Path, catalogue: Catalogue | None = None) -> ThemeData
     if not isinstance(dark, bool):
         raise DataError(f"{path}: dark: expected true or false")
     return ThemeData(name, expect_str(doc.get("description"), f"{path}: description") or name,
-                     dark, colors, severities, str(path))
+                     dark, colors, severities, str(path), _marks(doc.get("marks"), f"{path}: marks"))
 
 
 def load_themes(extra: list[str | Path] = (), catalogue: Catalogue | None = None) -> dict[str, ThemeData]:

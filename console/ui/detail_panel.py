@@ -11,15 +11,21 @@ from textual.widgets import Static
 
 from console.catalogue import Catalogue
 from console.event import Event
-from console.safe_text import visible
+from console.safe_text import for_screen
+from console.ui.severity_styles import SeverityStyles
 
 
 def _t(value) -> Text:
     """Log text as a Text object: never parsed as markup, control characters made visible."""
-    return Text(visible("" if value is None else str(value)))
+    return Text(for_screen("" if value is None else str(value)))
 
 
-def describe(ev: Event, catalogue: Catalogue, *, acked: bool = False) -> Group:
+INCOMPLETE = "incomplete: its newline has not been written yet; the rest of the line will replace this"
+
+
+def describe(ev: Event, catalogue: Catalogue, *, acked: bool = False,
+             styles: SeverityStyles | None = None) -> Group:
+    """styles: the theme's, for the marks (an incomplete line); without them the mark is plain."""
     head = Table.grid(padding=(0, 1))
     head.add_column(style="bold", no_wrap=True)
     head.add_column()
@@ -36,14 +42,16 @@ def describe(ev: Event, catalogue: Catalogue, *, acked: bool = False) -> Group:
     if ev.program:
         head.add_row("Program", _t(ev.program + (f"  pid {ev.pid}" if ev.pid is not None else "")))
     head.add_row("Source", _t(f"{ev.source}:{ev.line}" + ("  (line cut at the length limit)" if ev.cut else "")))
+    if ev.partial:
+        head.add_row("Line", Text(INCOMPLETE, style=styles.mark("incomplete")[1] if styles else ""))
 
     parts: list = [head, Text("")]
     if not ev.parsed:
         parts.append(Text("Unparsed line: no L-FACILITY-Event token was found, so nothing is known"
                           " about it beyond its text.", style="italic"))
     elif ev.entry is None:
-        parts.append(Text(f"Unknown event: {visible(ev.facility)}-{visible(ev.event)} is not in the catalogue"
-                          f" (severity from the letter {visible(letter)}). Add it with --catalog DIR.",
+        parts.append(Text(f"Unknown event: {for_screen(ev.facility)}-{for_screen(ev.event)} is not in the catalogue"
+                          f" (severity from the letter {for_screen(letter)}). Add it with --catalog DIR.",
                           style="italic"))
     else:
         entry = ev.entry
@@ -81,9 +89,10 @@ class DetailPanel(VerticalScroll):
     DetailPanel.open { display: block; }
     """
 
-    def __init__(self, catalogue: Catalogue, **kwargs) -> None:
+    def __init__(self, catalogue: Catalogue, styles: SeverityStyles | None = None, **kwargs) -> None:
         super().__init__(**kwargs)
         self.catalogue = catalogue
+        self.severity_styles = styles  # the theme's: the app sets them again when the theme changes
         self.body = Static("", id="detail-body")
         self.border_title = "Event"
 
@@ -99,5 +108,5 @@ class DetailPanel(VerticalScroll):
             self.body.update(Text("No event selected.", style="italic"))
             return
         # Content, not str: a str border title is parsed as markup, and a site layout may let any name in
-        self.border_title = Content(visible(f"{ev.facility}-{ev.event}" if ev.parsed else "Unparsed line"))
-        self.body.update(describe(ev, self.catalogue, acked=acked))
+        self.border_title = Content(for_screen(f"{ev.facility}-{ev.event}" if ev.parsed else "Unparsed line"))
+        self.body.update(describe(ev, self.catalogue, acked=acked, styles=self.severity_styles))

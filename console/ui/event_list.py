@@ -14,7 +14,7 @@ from textual.strip import Strip
 
 from console.event import Event
 from console.model import EventModel
-from console.safe_text import visible
+from console.safe_text import for_screen
 from console.ui.severity_styles import SeverityStyles
 
 _CACHE_MAX = 2000
@@ -36,7 +36,7 @@ def _time_text(ev: Event) -> str:
     else:
         t = ev.time
         text = t.strftime("%m-%d %H:%M:%S.") + f"{t.microsecond // 1000:03d}" if t else ts
-    return _cells(visible(text), 18)
+    return _cells(for_screen(text), 18)
 
 
 class EventList(ScrollView, can_focus=True):
@@ -107,6 +107,13 @@ class EventList(ScrollView, can_focus=True):
             self.scroll_to(y=max(0, self.scroll_offset.y - dropped_visible), animate=False, immediate=True)
         self.refresh()
 
+    def rows_changed(self, events: list[Event]) -> None:
+        """Events were replaced in place (a partial line completed): same rows, new text."""
+        for ev in events:
+            self._grow_columns(ev)
+        self._cache.clear()
+        self.refresh()
+
     def view_rebuilt(self) -> None:
         """After a filter change: stay on the same event, or the nearest one after it."""
         n = len(self.model.view)
@@ -126,16 +133,16 @@ class EventList(ScrollView, can_focus=True):
         """Widens a column for a longer name, host or program; True when one grew."""
         w = self._widths
         before = list(w)
-        name = cell_len(visible(f"{ev.facility}-{ev.event}")) if ev.parsed else 10
+        name = cell_len(for_screen(f"{ev.facility}-{ev.event}")) if ev.parsed else 10
         if name > w[2] and name <= 40:
             w[2] = name
             self._cache.clear()
-        host = cell_len(visible(ev.host)) if ev.host else 0
+        host = cell_len(for_screen(ev.host)) if ev.host else 0
         if host > w[3] and host <= 24:
             w[3] = host
             self._cache.clear()
         if ev.program:
-            prog = cell_len(visible(ev.program)) + (len(str(ev.pid)) + 2 if ev.pid is not None else 0)
+            prog = cell_len(for_screen(ev.program)) + (len(str(ev.pid)) + 2 if ev.pid is not None else 0)
             if prog > w[4] and prog <= 24:
                 w[4] = prog
                 self._cache.clear()
@@ -244,7 +251,7 @@ class EventList(ScrollView, can_focus=True):
         return strip
 
     def _build(self, ev: Event, selected: bool, acked: bool, width: int) -> Strip:
-        """Every piece of log text goes through visible(): nothing in a line can act on the terminal."""
+        """Every piece of log text goes through for_screen(): nothing in a line can act on the terminal."""
         styles = self.sev_styles
         base = self.rich_style
         line_style = base + styles.for_line(ev.sev.name)
@@ -256,20 +263,24 @@ class EventList(ScrollView, can_focus=True):
         name = f"{ev.facility}-{ev.event}" if ev.parsed else "(unparsed)"
         who = ""
         if w[3]:
-            who = _cells(visible(ev.host or ""), w[3]) + " "
-        program = visible(f"{ev.program}[{ev.pid}]" if ev.pid is not None else (ev.program or ""))
+            who = _cells(for_screen(ev.host or ""), w[3]) + " "
+        program = for_screen(f"{ev.program}[{ev.pid}]" if ev.pid is not None else (ev.program or ""))
         message = ev.message
         if len(message) > 4 * width:  # only what can show: a 64 KiB line costs no more than a short one
             message = message[: 4 * width]
         segments = [
             Segment(_time_text(ev) + " ", line_style),
-            Segment(_cells(visible(ev.letter or "?"), 1), badge),
-            Segment(" " + _cells(visible(name), w[2]) + " ", line_style + Style(bold=True)),
+            Segment(_cells(for_screen(ev.letter or "?"), 1), badge),
+            Segment(" " + _cells(for_screen(name), w[2]) + " ", line_style + Style(bold=True)),
             Segment(who + _cells(program, w[4]) + " ", line_style),
         ]
         if ev.cut:  # before the text: at the end of a line cut at 64 KiB it would never be on screen
             segments.append(Segment("[cut] ", line_style + Style(italic=True, reverse=True)))
-        segments.append(Segment(visible(message), line_style))
+        if ev.partial:  # the rest of the line has not come yet: it will replace this row
+            text, style = styles.mark("incomplete")
+            segments.append(Segment(for_screen(text), line_style + style))
+            segments.append(Segment(" ", line_style))
+        segments.append(Segment(for_screen(message), line_style))
         # padding takes the line's colour (no weight, no underline), so the reversed cursor bar is one colour
         strip = Strip(segments).crop_extend(0, width, base + Style(color=line_style.color))
         if selected:

@@ -32,6 +32,10 @@ class SeverityStyles:
             # the whole line takes the colour; reverse and underline stay on the letter
             self.line[sev.name] = Style(color=spec.color,
                                         **{k: v for k, v in words.items() if k not in _BADGE_ONLY})
+        # row marks (an incomplete line): the theme's words and colour, or words alone under NO_COLOR
+        self.marks: dict[str, tuple[str, Style]] = {
+            name: (mark.text, Style(color=None if no_color else mark.color, **_words(mark.style)))
+            for name, mark in theme.marks.items()}
         self.unknown_line = self.line.get(catalogue.unknown.name, Style())
         self.unknown_badge = self.badge.get(catalogue.unknown.name, Style())
 
@@ -40,3 +44,7 @@ class SeverityStyles:
 
     def for_badge(self, name: str) -> Style:
         return self.badge.get(name, self.unknown_badge)
+
+    def mark(self, name: str) -> tuple[str, Style]:
+        """The text and style that mark a row (see ThemeData.marks)."""
+        return self.marks[name]

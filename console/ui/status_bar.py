@@ -10,7 +10,7 @@ from rich.text import Text
 from textual.widgets import Static
 
 from console.model import EventModel
-from console.safe_text import visible
+from console.safe_text import for_screen
 from console.tail.model import ENDED, FOLLOWING, ROTATED, TRUNCATED
 from console.ui.severity_styles import SeverityStyles
 
@@ -21,6 +21,13 @@ MAX_NAMED_HEALTHY = 3
 
 def _n(value: int) -> str:
     return f"{value:,}"
+
+
+def _sizes(held: int, budget: int) -> str:
+    """`250/256 MB`, `0.9/1.0 GB`: both in the budget's unit, a decimal when the numbers are small."""
+    unit, name = (1 << 30, "GB") if budget >= 1 << 30 else (1 << 20, "MB")
+    digits = 1 if budget < 10 * unit else 0
+    return f"{held / unit:,.{digits}f}/{budget / unit:,.{digits}f} {name}"
 
 
 class StatusBar(Static):
@@ -49,6 +56,9 @@ class StatusBar(Static):
             top.append("0 unacknowledged", style="dim")
         top.append(f"  {rate:,.1f} ev/s")
         top.append(f"  held {_n(len(model.held))}/{_n(model.history)}")
+        if model.bytes_binding:  # the memory budget, not the count, limits the history
+            top.append(f" {_sizes(model.held_bytes, model.history_bytes)}",
+                       style="bold" if model.dropped_for_bytes else "")
         top.append(f"  dropped {_n(model.dropped)}", style="bold" if model.dropped else "dim")
         top.append(f"  shown {_n(len(model.view))}")
 
@@ -71,9 +81,9 @@ class StatusBar(Static):
             if i:
                 src.append(" · ", style="dim")
             healthy = state in HEALTHY
-            src.append(visible(os.path.basename(path) or path),
+            src.append(for_screen(os.path.basename(path) or path),
                        style="bold" if healthy else Style(bold=True, reverse=True))
-            src.append(" " + visible(state + (f" ({detail})" if detail and not healthy else "")))
+            src.append(" " + for_screen(state + (f" ({detail})" if detail and not healthy else "")))
         if len(good) > MAX_NAMED_HEALTHY:
             src.append((" · " if bad else "") + f"{len(good)} logs following")
         if not sources:
@@ -84,13 +94,13 @@ class StatusBar(Static):
         if f.narrowed or filter_note:
             flt = Text("filter: ", style="bold", no_wrap=True, overflow="ellipsis")
             if f.text.text:
-                flt.append(f"/{visible(f.text.text)}/ ")
+                flt.append(f"/{for_screen(f.text.text)}/ ")
             if f.event:
-                flt.append(f"only {visible(f.event[0])}-{visible(f.event[1])} ")
+                flt.append(f"only {for_screen(f.event[0])}-{for_screen(f.event[1])} ")
             if f.value is not None:
-                flt.append(f"only {visible(f.value)} ")
+                flt.append(f"only {for_screen(f.value)} ")
             if filter_note:
-                flt.append(visible(filter_note), style="italic")
+                flt.append(for_screen(filter_note), style="italic")
             flt.append("  (backspace: back, esc: clear)", style="dim")
             lines.append(flt)
         out = Text("\n", no_wrap=True, overflow="ellipsis").join(lines)
