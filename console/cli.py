@@ -42,6 +42,17 @@ _positive = _at_least(1)
 _count = _at_least(0)
 
 
+def _seconds(value: str) -> float:
+    """An argparse type: a duration in seconds, 0 or more."""
+    try:
+        n = float(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number of seconds, got {value!r}") from None
+    if not (n >= 0 and n != float("inf")):
+        raise argparse.ArgumentTypeError(f"must be 0 or more seconds, got {value}")
+    return n
+
+
 def _size(value: str) -> int:
     """An argparse type: a byte size such as 256M or 1G (console.config.parse_size)."""
     from console.config import parse_size
@@ -66,6 +77,9 @@ def _add_following(p: argparse.ArgumentParser, *, for_console: bool) -> None:
     p.add_argument("-n", "--lines", type=_count, default=None, metavar="N",
                    help="start with the last N events of each log (default 1000; 0: only new ones)")
     p.add_argument("--from-start", action="store_true", help="read whole files at start")
+    p.add_argument("--rotate-grace", type=_seconds, default=None, metavar="SECONDS",
+                   help="after a rotation, keep reading the old file this long after it last grew,"
+                        " for a writer that has not reopened its log yet (default 300)")
 
 
 def build_console_parser() -> argparse.ArgumentParser:
@@ -294,7 +308,8 @@ def _decode_follow(args, decoder, printer, max_line: int) -> int:
     async def run() -> None:
         await _unless_reader_goes(  # `decode --follow LOG | head -5` ends with head, not at the next write
             follow_print(args.paths, lines=lines, from_start=args.from_start, max_line=max_line,
-                         emit_lines=emit_lines, emit_state=emit_state, sort_key=decoder.sort_key))
+                         emit_lines=emit_lines, emit_state=emit_state, sort_key=decoder.sort_key,
+                         rotate_grace=args.rotate_grace))
 
     signal.signal(signal.SIGTERM, _interrupt)  # `kill` stops a follow as quietly as Ctrl-C
     try:

@@ -10,7 +10,8 @@ from pathlib import Path
 from console.errors import DataError
 from console.yamlfile import check_keys, expect_int, expect_list, expect_mapping, expect_str, load_yaml
 
-CONFIG_KEYS = {"paths", "theme", "history", "history_bytes", "catalog", "themes", "lines", "max_line"}
+CONFIG_KEYS = {"paths", "theme", "history", "history_bytes", "catalog", "themes", "lines", "max_line",
+               "rotate_grace"}
 MIN_HISTORY_BYTES = 1 << 20
 _SIZE = re.compile(r"(\d+(?:\.\d+)?)\s*([kmgt]?)(?:i?b)?", re.IGNORECASE)
 _UNITS = {"": 1, "k": 1 << 10, "m": 1 << 20, "g": 1 << 30, "t": 1 << 40}
@@ -67,6 +68,11 @@ def load_config(path: Path | None = None) -> dict:
             out["history_bytes"] = parse_size(doc["history_bytes"])
         except ValueError as exc:
             raise DataError(f"{path}: history_bytes: {exc}") from None
+    if "rotate_grace" in doc:
+        value = doc["rotate_grace"]
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value < float("inf"):
+            raise DataError(f"{path}: rotate_grace: expected a number of seconds, 0 or more")
+        out["rotate_grace"] = float(value)
     for key in ("history", "lines", "max_line"):
         if key in doc:
             value = expect_int(doc[key], f"{path}: {key}")

@@ -19,13 +19,16 @@ async def follow_print(
     emit_state: Callable[[SourceState], None],
     sort_key: Callable[[bytes], object] | None = None,
     stdin: int = 0,
+    rotate_grace: float | None = None,
 ) -> None:
     """Follows until cancelled, or returns when the only source is stdin and it ended.
 
     States of a batch are emitted before its lines. Cancelling the task closes every file and
     the inotify fd before the CancelledError propagates.
     """
-    follower = Follower(paths, lines=lines, from_start=from_start, max_line=max_line, sort_key=sort_key, stdin=stdin)
+    extra = {} if rotate_grace is None else {"rotate_grace": rotate_grace}
+    follower = Follower(paths, lines=lines, from_start=from_start, max_line=max_line, sort_key=sort_key,
+                        stdin=stdin, **extra)
     try:
         async with contextlib.aclosing(follower.batches()) as batches:
             async for batch in batches:

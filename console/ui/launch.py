@@ -54,8 +54,10 @@ def launch(args, config: dict, catalogue: Catalogue) -> int:
 
     decoder = Decoder(catalogue)  # one for the app, whose sort key also merges backfill by time
     # Textual draws at most 60 frames a second; batching wider than a frame only adds latency
+    grace = args.rotate_grace if args.rotate_grace is not None else config.get("rotate_grace")
+    extra = {} if grace is None else {"rotate_grace": grace}
     follower = Follower(paths, lines=lines, from_start=args.from_start, max_line=max_line,
-                        sort_key=decoder.sort_key, min_interval=0.005)
+                        sort_key=decoder.sort_key, min_interval=0.005, **extra)
     app = ConsoleApp.for_catalogue(catalogue)(catalogue=catalogue, themes=themes, theme=theme,
                                               source=follower, history=history,
                                               history_bytes=history_bytes, title=title,
