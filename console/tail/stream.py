@@ -240,7 +240,8 @@ class Stream:
         if copy is None:
             lines = c.restart()
             reg.forget_content(gen)
-            self.set(TRUNCATED, "file shrank; reading again from the start (no copy of the old content found)")
+            if c is self.live:
+                self.set(TRUNCATED, "file shrank; reading again from the start (no copy of the old content found)")
             return lines
         path, fd = copy
         try:
@@ -256,7 +257,8 @@ class Stream:
         c.restart()
         gen.pos = f.fstat().st_size
         reg.forget_content(gen)
-        self.set(TRUNCATED, f"copytruncate: the rest read from {os.path.basename(path)}, then from the start")
+        if c is self.live:
+            self.set(TRUNCATED, f"copytruncate: the rest read from {os.path.basename(path)}, then from the start")
         return []
 
     async def step(self, now: float) -> Tuple[List[RawLine], bool]:
@@ -282,9 +284,10 @@ class Stream:
                     self.set(UNREADABLE, describe_error(exc))
                 return [], True
             if rewritten:
-                if c.retired or c.final:
-                    # A finished file rewritten in place (compressed, recycled): re-reading it would only repeat lines.
+                if c.final:  # a copy we were reading the rest from, itself truncated: nothing more in it
+                    reg.forget_content(c.generation())
                     return self._drop(c), True
+                # Truncated (copytruncate), live or renamed away: the writer goes on writing to it.
                 return self._recover(c, now), True
             if lines or not eof:
                 return lines, True
