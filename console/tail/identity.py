@@ -14,8 +14,8 @@ from collections import OrderedDict, deque
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Callable, Deque, Dict, List, Optional, Tuple
 
-from console.tail.compressed import HEAD, compression_of
-from console.tail.reading import FileReader
+from console.tail.compressed import compression_of
+from console.tail.reading import FileReader, read_start
 
 if TYPE_CHECKING:
     from console.tail.cursor import FileCursor
@@ -196,16 +196,7 @@ class Registry:
             return False
         if st.st_size > rec.pos:
             return True
-        try:
-            fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
-        except OSError:
-            return False
-        try:
-            head = os.pread(fd, FP_LEN, 0)
-        except OSError:
-            return False
-        finally:
-            os.close(fd)
+        head = read_start(path, FP_LEN)
         return bool(head) and not head_matches(rec.head, head)
 
     # -- deciding where a file starts --------------------------------------------------------------

@@ -43,6 +43,22 @@ def describe_error(exc: OSError) -> str:
     return text[:1].lower() + text[1:]
 
 
+def read_start(path: str, size: int) -> bytes | None:
+    """The first bytes of a regular file, or None (missing, unreadable, not a file); never blocks on a FIFO."""
+    try:
+        fd = os.open(path, _OPEN_FLAGS)
+    except OSError:
+        return None
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            return None
+        return os.pread(fd, size, 0)
+    except OSError:
+        return None
+    finally:
+        os.close(fd)
+
+
 class LogFile:
     """One open log file, pinned by its fd so a rename or unlink cannot take it from under us."""
 

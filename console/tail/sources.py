@@ -12,6 +12,7 @@ from console.tail.grouping import expand, is_glob, name_order, stream_key, watch
 from console.tail.compressed import HEAD
 from console.tail.identity import Registry, looks_compressed, rotated_from, rotation_siblings
 from console.tail.model import WAITING, SourceState
+from console.tail.reading import read_start
 from console.tail.stdin import STDIN
 from console.tail.stream import Stream
 
@@ -196,13 +197,5 @@ def _compressed(path: str) -> bool:
     """Compressed rotations are history only: they do not grow, and their bytes are not lines."""
     if looks_compressed(path):
         return True
-    try:
-        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
-    except OSError:
-        return False
-    try:
-        return stat.S_ISREG(os.fstat(fd).st_mode) and looks_compressed("", os.pread(fd, HEAD, 0))
-    except OSError:
-        return False
-    finally:
-        os.close(fd)
+    head = read_start(path, HEAD)
+    return bool(head) and looks_compressed("", head)
