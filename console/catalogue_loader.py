@@ -8,6 +8,7 @@ from pathlib import Path
 
 from console.catalogue import Catalogue, EventDef, GenericRule, Layout, Severity, TimestampRule
 from console.errors import DataError
+from console.regex_guard import RegexUse, check as check_regexes
 from console.resources import catalog_dir
 from console.template import compile_template
 from console.timestamps import TIME_KINDS
@@ -41,7 +42,25 @@ def load_catalogue(extra_dirs: list[str | Path] | tuple = ()) -> Catalogue:
     pending = _Pending()
     for directory in [catalog_dir(), *map(Path, extra_dirs)]:
         _load_dir(Path(directory), pending)
+    _refuse_backtracking(pending)
     return _finish(pending)
+
+
+def _refuse_backtracking(pending: _Pending) -> None:
+    """A site regex that can backtrack catastrophically would freeze the console on one long line
+    (a `re` call cannot be interrupted, not even by a signal): refuse it now, naming its file."""
+    shipped = catalog_dir()
+    uses = [(layout.file, RegexUse(f"{layout.file}: layout {layout.name!r}: regex", layout.regex, search=False))
+            for layout in pending.layouts.values()]
+    if pending.generic is not None:
+        file = pending.generic_file
+        uses.append((file, RegexUse(f"{file}: generic: token", pending.generic.token, search=True)))
+        uses += [(file, RegexUse(f"{file}: generic: timestamp #{i + 1}: regex", rule.regex, search=True))
+                 for i, rule in enumerate(pending.generic.timestamps)]
+    site = [use for file, use in uses if Path(file).parent != shipped]  # the shipped ones are tested
+    for use, why in zip(site, check_regexes(site)):
+        if why:
+            raise DataError(f"{use.where}: {why}")
 
 
 def _load_dir(directory: Path, pending: _Pending) -> None:
