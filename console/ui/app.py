@@ -69,6 +69,12 @@ class ConsoleApp(App[int]):
     Screen { layers: base; }
     #main { height: 1fr; }
     """
+    # launch() hands SIGTERM and SIGHUP to the process's ExitGuard (console.ui.exit_wiring) and is
+    # told when the app starts to exit; an app driven in-process (the tests) handles them itself
+    handle_signals = True
+    exit_hook: Callable[[], None] | None = None
+    _exit_loop: asyncio.AbstractEventLoop | None = None
+    _exit_pending = False
 
     @classmethod
     def for_catalogue(cls, catalogue: Catalogue) -> type["ConsoleApp"]:
@@ -136,13 +142,33 @@ class ConsoleApp(App[int]):
         # the footer styles one widget per key (~0.1 s): mounted after the first paint of the events
         self.call_after_refresh(lambda: self.mount(Footer()))
         self.set_interval(0.25, self._tick)
-        loop = asyncio.get_running_loop()
-        for sig in (signal.SIGTERM, signal.SIGHUP):
+        loop = self._exit_loop = asyncio.get_running_loop()
+        for sig in (signal.SIGTERM, signal.SIGHUP) if self.handle_signals else ():
             try:
                 loop.add_signal_handler(sig, self.exit, 0)
             except (NotImplementedError, RuntimeError, ValueError):
                 pass
         self._refresh_status()
+        if self._exit_pending:  # asked to exit (a signal, a lost terminal) before it could
+            self.exit(0)
+
+    def exit(self, result: int | None = None, return_code: int = 0, message=None) -> None:
+        self._exit_pending = True
+        if self.exit_hook is not None:
+            self.exit_hook()
+        super().exit(result, return_code, message)
+
+    def exit_soon(self) -> None:
+        """Ask the app to exit, from a signal handler or any thread; before it runs: once it does."""
+        if self._exit_pending:  # exiting already, or will as soon as it is mounted
+            return
+        self._exit_pending = True
+        loop = self._exit_loop
+        if loop is not None:
+            try:
+                loop.call_soon_threadsafe(self.exit, 0)
+            except RuntimeError:  # the loop is closed: the app has ended already
+                pass
 
     # -- themes ---------------------------------------------------------------------------
     def _styles_for(self, name: str) -> SeverityStyles:

@@ -24,8 +24,10 @@ def _site_theme_sources(args, config: dict) -> list[str]:
 
 def launch(args, config: dict, catalogue: Catalogue) -> int:
     from console.decoder import Decoder
+    from console.exit_guard import ExitGuard
     from console.tail import Follower
     from console.ui.app import ConsoleApp
+    from console.ui.exit_wiring import guard_app
 
     themes = load_themes(_site_theme_sources(args, config), catalogue)
     theme = resolve_theme(themes, args.theme or config.get("theme") or DEFAULT_THEME).name
@@ -62,9 +64,13 @@ def launch(args, config: dict, catalogue: Catalogue) -> int:
                                               source=follower, history=history,
                                               history_bytes=history_bytes, title=title,
                                               decoder=decoder)
+    # once the app has the terminal, q, SIGTERM, SIGHUP or a lost terminal end the process within a second
+    guard = ExitGuard()
+    guard_app(app, guard)
     try:
         app.run()
     finally:
+        guard.begin()  # what is left (the demo, the reading threads) may not hold the process either
         if demo is not None:
             demo.stop()
     return app.return_code or 0

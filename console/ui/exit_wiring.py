@@ -1,0 +1,76 @@
+"""Ties the app and Textual's driver to the process's ExitGuard (console.exit_guard).
+
+Textual writes the screen from a writer thread fed by a queue of 30 items. When the terminal hangs
+up, each write fails with EIO: the writer thread died on the first one, the queue filled, and the
+app's main thread blocked for ever putting output in it, shutdown included. Here the driver's output
+file swallows that error, drops what follows (so the queue keeps draining) and ends the process."""
+
+from __future__ import annotations
+
+from typing import Callable
+
+from console.exit_guard import ExitGuard
+
+
+class _TerminalOut:
+    """The driver's output file: the first failed write (EIO, a terminal that hung up) makes it a sink."""
+
+    def __init__(self, file, gone: Callable[[], None]) -> None:
+        self._file, self._gone = file, gone
+        self.dead = False
+
+    def write(self, text: str) -> int:
+        if not self.dead:
+            try:
+                return self._file.write(text)
+            except (OSError, ValueError):
+                self._die()
+        return len(text)
+
+    def flush(self) -> None:
+        if not self.dead:
+            try:
+                self._file.flush()
+            except (OSError, ValueError):
+                self._die()
+
+    def _die(self) -> None:
+        self.dead = True
+        self._gone()
+
+    def __getattr__(self, name: str):
+        return getattr(self._file, name)
+
+
+def guarded_driver(base: type, guard: ExitGuard) -> type:
+    """Textual's driver class, telling the guard when it takes the terminal over, gives it back, or
+    finds it gone."""
+
+    class GuardedDriver(base):
+        def __init__(self, *args, **kwargs) -> None:
+            super().__init__(*args, **kwargs)
+            out = getattr(self, "_file", None)  # LinuxDriver's output (sys.__stderr__), for its writer thread
+            if out is not None:
+                self._file = _TerminalOut(out, guard.terminal_gone)
+
+        def start_application_mode(self) -> None:
+            if not guard.started:  # a real terminal, the process's own: guard it from now on
+                guard.start()
+            guard.app_mode(True)
+            super().start_application_mode()
+
+        def close(self) -> None:
+            super().close()  # the writer thread has written everything, the restoring sequences too
+            guard.app_mode(False)
+
+    GuardedDriver.__name__ = f"Guarded{base.__name__}"
+    return GuardedDriver
+
+
+def guard_app(app, guard: ExitGuard) -> None:
+    """SIGTERM and SIGHUP go to the guard, which asks the app to exit; the app's exit starts the
+    guard's clock; a terminal that hangs up ends the app."""
+    app.handle_signals = False
+    app.exit_hook = guard.begin
+    app.driver_class = guarded_driver(app.driver_class, guard)
+    guard.request_exit = app.exit_soon
