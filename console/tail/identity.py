@@ -163,6 +163,20 @@ class Registry:
             self.known.pop(ident, None)
             self.forget_content(cursor.generation())  # a replacement may carry the same content on
 
+    def read_to_end(self, cursor: FileCursor) -> Generation:
+        """A copy that will be read to its end: remembered as read, by its inode and its content."""
+        f = cursor.file
+        st = f.fstat()
+        n = min(st.st_size, 32)
+        try:
+            tail = os.pread(f.fd, n, st.st_size - n) if n else b""
+        except OSError:
+            tail = b""
+        gen = Generation(cursor.head, st.st_size, 0, tail, stamp=(st.st_size, st.st_mtime_ns))
+        if cursor.ident not in self.open_files:
+            self.known[cursor.ident] = gen
+        return gen
+
     def forget_content(self, gen: Generation) -> None:
         """A content that was truncated away: remember how far we read it, for a copy met later."""
         if gen.head:

@@ -83,6 +83,8 @@ class Sources:
                 stream = self.streams.get(spec.text) or self._add_stream(spec.text, spec.text, spec)
                 if stream is not None:
                     stream.refresh(now)
+                    if globs and self.started:
+                        stream.look_beside(now)
             elif spec.kind == "glob":
                 if globs:
                     self._expand(spec, now)

@@ -130,6 +130,12 @@ class Stream:
         self._adopt(self._unseen_rotations((st.st_dev, st.st_ino)), now)
         self._open(now, rotated=True, detail=detail)
 
+    def look_beside(self, now: float) -> None:
+        """A rotated copy we never read may have appeared beside the live file without the file
+        changing (truncated twice while we were stalled, before we read anything of it)."""
+        if self.live is not None:
+            self._adopt(self._unseen_rotations(self.live.ident), now)
+
     def _open(self, now: float, *, rotated: bool, detail: str = "", path: Optional[str] = None) -> Optional[FileCursor]:
         reg = self.reg
         path = path or self.path
@@ -233,33 +239,39 @@ class Stream:
 
     def _recover(self, c: FileCursor, now: float) -> List[RawLine]:
         """c's file was truncated under us (copytruncate): read what we had not yet read of the old
-        content from its copy, then the file again from 0."""
+        content from its copy, then copies of contents we never saw (truncated twice while we were
+        stalled), then the file again from 0."""
         reg = self.reg
         gen = c.generation()
         copy = reg.find_copy(c, gen)
+        lines: List[RawLine] = []
         if copy is None:
             lines = c.restart()
             reg.forget_content(gen)
-            if c is self.live:
-                self.set(TRUNCATED, "file shrank; reading again from the start (no copy of the old content found)")
-            return lines
-        path, fd = copy
-        try:
-            f = reg.reader.adopt(path, fd)
-        except OSError:
-            return c.restart()
-        rc = FileCursor(reg.reader, f, reg.max_line)
-        rc.resume(gen.pos, gen.lineno, gen.overlap)
-        rc.take_line_state(c)
-        rc.final = True
-        rc.retired_at = now
-        self.cursors.insert(self.cursors.index(c), rc)
-        c.restart()
-        gen.pos = f.fstat().st_size
-        reg.forget_content(gen)
+            detail = "file shrank; reading again from the start (no copy of the old content found)"
+        else:
+            path, fd = copy
+            try:
+                f = reg.reader.adopt(path, fd)
+            except OSError:
+                f = None
+            if f is None:
+                lines = c.restart()
+                reg.forget_content(gen)
+            else:
+                rc = FileCursor(reg.reader, f, reg.max_line)
+                rc.resume(gen.pos, gen.lineno, gen.overlap)
+                rc.take_line_state(c)
+                rc.final = True
+                rc.retired_at = now
+                self.cursors.insert(self.cursors.index(c), rc)
+                c.restart()
+                reg.forget_content(reg.read_to_end(rc))
+            detail = f"copytruncate: the rest read from {os.path.basename(path)}, then from the start"
         if c is self.live:
-            self.set(TRUNCATED, f"copytruncate: the rest read from {os.path.basename(path)}, then from the start")
-        return []
+            self._adopt(self._unseen_rotations(None), now)
+            self.set(TRUNCATED, detail)
+        return lines
 
     async def step(self, now: float) -> Tuple[List[RawLine], bool]:
         """Reads one block from the oldest file with unread bytes. Returns (lines, made_progress)."""

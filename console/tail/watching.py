@@ -14,6 +14,7 @@ from typing import Dict, List, Optional, Set, Tuple
 
 from console.tail.cursor import FileCursor
 from console.tail.grouping import is_glob, watch_dirs
+from console.tail.identity import rotated_from
 from console.tail.inotify import IN_DELETE_SELF, IN_IGNORED, IN_MOVE_SELF, IN_Q_OVERFLOW, STRUCTURAL, Inotify
 from console.tail.sources import Sources
 
@@ -28,6 +29,10 @@ def _static_prefix(pattern: str) -> str:
             break
         parts.append(part)
     return os.sep.join(parts) or ("." if not pattern.startswith(os.sep) else os.sep)
+
+
+def _matches(name: str, names: Set[str], pattern: Optional[re.Pattern]) -> bool:
+    return name in names or (pattern is not None and pattern.match(name) is not None)
 
 
 class Watcher:
@@ -126,7 +131,10 @@ class Watcher:
                     self.need_rescan = relevant = True
                 continue
             names, pattern = self._matchers.get(directory, (set(), None))
-            if name not in names and (pattern is None or not pattern.match(name)):
+            if not _matches(name, names, pattern):
+                # A rotated copy of a log we follow (log.1, log-20261124) appeared or went: look again.
+                if mask & STRUCTURAL and any(_matches(b, names, pattern) for b in rotated_from(name)):
+                    self.need_rescan = relevant = True
                 continue
             relevant = True
             if mask & STRUCTURAL:
