@@ -197,6 +197,18 @@ class Registry:
         finally:
             f.close()
 
+    def unseen_rotations(self, path: str, exclude: Optional[Ident]) -> List[str]:
+        """Rotated files beside path that we never read (rotations while we were stalled), oldest first."""
+        found = []
+        for p in rotation_siblings(path):
+            try:
+                st = os.stat(p)
+            except OSError:
+                continue
+            if stat.S_ISREG(st.st_mode) and (st.st_dev, st.st_ino) != exclude and self.worth_reading(p, st):
+                found.append((st.st_mtime_ns, p))
+        return [p for _, p in sorted(found)]
+
     def worth_reading(self, path: str, st: os.stat_result) -> bool:
         """A file met beside a followed one: not being read, and not a content we finished (or saw at
         start-up) that has not grown since. A recycled inode is caught by its different start."""

@@ -13,7 +13,8 @@ import stat
 from typing import List, Optional, Tuple
 
 from console.tail.cursor import FileCursor
-from console.tail.identity import Registry, rotation_siblings
+from console.tail.copies import take_rest_from_copy
+from console.tail.identity import Registry
 from console.tail.model import (
     DELETED,
     FOLLOWING,
@@ -178,20 +179,7 @@ class Stream:
         return cursor
 
     def _unseen_rotations(self, new_live: Optional[Tuple[int, int]]) -> List[str]:
-        """Rotated files beside the path that we never read (two rotations while we were stalled),
-        oldest first."""
-        found = []
-        for path in rotation_siblings(self.path):
-            try:
-                st = os.stat(path)
-            except OSError:
-                continue
-            if not stat.S_ISREG(st.st_mode):
-                continue
-            if (st.st_dev, st.st_ino) == new_live or not self.reg.worth_reading(path, st):
-                continue
-            found.append((st.st_mtime_ns, path))
-        return [p for _, p in sorted(found)]
+        return self.reg.unseen_rotations(self.path, new_live)
 
     def _adopt(self, paths: List[str], now: float) -> None:
         for path in paths:
@@ -242,32 +230,9 @@ class Stream:
         content from its copy, then copies of contents we never saw (truncated twice while we were
         stalled), then the file again from 0."""
         reg = self.reg
-        gen = c.generation()
-        copy = reg.find_copy(c, gen)
-        lines: List[RawLine] = []
-        if copy is None:
-            lines = c.restart()
-            reg.forget_content(gen)
-            detail = "file shrank; reading again from the start (no copy of the old content found)"
-        else:
-            path, fd = copy
-            try:
-                f = reg.reader.adopt(path, fd)
-            except OSError:
-                f = None
-            if f is None:
-                lines = c.restart()
-                reg.forget_content(gen)
-            else:
-                rc = FileCursor(reg.reader, f, reg.max_line)
-                rc.resume(gen.pos, gen.lineno, gen.overlap)
-                rc.take_line_state(c)
-                rc.final = True
-                rc.retired_at = now
-                self.cursors.insert(self.cursors.index(c), rc)
-                c.restart()
-                reg.forget_content(reg.read_to_end(rc))
-            detail = f"copytruncate: the rest read from {os.path.basename(path)}, then from the start"
+        rc, lines, detail = take_rest_from_copy(reg, c, now)
+        if rc is not None:
+            self.cursors.insert(self.cursors.index(c), rc)
         if c is self.live:
             self._adopt(self._unseen_rotations(None), now)
             self.set(TRUNCATED, detail)
