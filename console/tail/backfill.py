@@ -16,8 +16,8 @@ from console.tail.compressed import CompressedFileError, open_decompressed
 from console.tail.cursor import FileCursor
 from console.tail.identity import looks_compressed
 from console.tail.merge import concat, merge_by_key
-from console.tail.model import FOLLOWING, RawLine
-from console.tail.reading import FileReader, NotAFile
+from console.tail.model import FOLLOWING, UNREADABLE, RawLine, SourceState
+from console.tail.reading import FileReader, NotAFile, describe_error
 from console.tail.sources import Sources
 from console.tail.stream import Stream
 
@@ -40,8 +40,12 @@ class Part:
 class Backfill:
     """Reads the history of every stream once, before following starts."""
 
-    def __init__(self, reader: FileReader, max_line: int, lines: int, from_start: bool) -> None:
+    def __init__(
+        self, reader: FileReader, max_line: int, lines: int, from_start: bool,
+        report: Callable[[str, SourceState], None] = lambda key, state: None,
+    ) -> None:
         self.reader = reader
+        self.report = report
         self.max_line = max_line
         self.lines = lines
         self.from_start = from_start
@@ -88,7 +92,8 @@ class Backfill:
         loop = asyncio.get_running_loop()
         try:
             f = await loop.run_in_executor(self.reader.executor, open_decompressed, part.path)
-        except (OSError, CompressedFileError):
+        except (OSError, CompressedFileError) as exc:
+            self.report(part.path, SourceState(part.path, UNREADABLE, _problem(exc)))
             return
         try:
             it = iter_lines(f, self.max_line)
@@ -113,6 +118,8 @@ class Backfill:
                     out.append(line)
                 yield out
         finally:
+            if f.damage is not None:  # history read up to the damage; say the rest is missing
+                self.report(part.path, SourceState(part.path, UNREADABLE, f.damage.problem))
             f.close()
 
     async def read(self, stream: Optional[Stream], parts: List[Part]) -> AsyncIterator[List[RawLine]]:
@@ -157,7 +164,8 @@ class Backfill:
         self, sources: Sources, sort_key: Optional[Callable[[bytes], object]], cap: int
     ) -> AsyncIterator[List[RawLine]]:
         readers = []
-        plans = [(s, s.history) for s in list(sources.streams.values())] + [(None, a) for a in sources.archives]
+        # archives first: a log matched only as compressed files is older than the ones still written
+        plans = [(None, a) for a in sources.archives] + [(s, s.history) for s in list(sources.streams.values())]
         for stream, history in plans:
             try:
                 parts = await self.plan(stream, history)
@@ -185,6 +193,12 @@ class Backfill:
         for c in self.strays:
             c.close()
         self.strays.clear()
+
+
+def _problem(exc: Exception) -> str:
+    if isinstance(exc, CompressedFileError):
+        return exc.problem
+    return describe_error(exc) if isinstance(exc, OSError) else str(exc)
 
 
 def _take(it, n: int) -> list:

@@ -74,7 +74,7 @@ class Follower:
         self._reg = Registry(self._reader, max_line, rotate_grace, partial_after, self._report)
         self._reg.forget_state = self._forget
         self._sources = Sources(parse_specs(paths), self._reg)
-        self._backfill = Backfill(self._reader, max_line, lines, from_start)
+        self._backfill = Backfill(self._reader, max_line, lines, from_start, self._report)
         self._watcher = Watcher(None)
         self._states: Dict[str, SourceState] = {}
         self._changes: Dict[str, SourceState] = {}

@@ -9,7 +9,7 @@ import os
 
 from tail_helpers import append, wait_for
 
-from console.tail import FOLLOWING
+from console.tail import FOLLOWING, UNREADABLE
 
 
 async def test_a_literal_path_with_glob_characters_is_followed_as_a_path(tmp_path, follow):
@@ -66,3 +66,16 @@ async def test_a_log_matched_only_as_archives_is_history_and_holds_no_descriptor
     await wait_for(lambda: not [p for p in os.listdir("/proc/self/fd")
                                 if os.path.realpath(f"/proc/self/fd/{p}").startswith(str(tmp_path))],
                    5, "the archive closed")
+
+
+async def test_a_damaged_archive_gives_what_it_holds_and_says_so(tmp_path, follow):
+    whole = gzip.compress(b"".join(b"kept%d\n" % i for i in range(2000)))
+    archive = tmp_path / "mta-event.log.1.gz"
+    archive.write_bytes(whole[: len(whole) * 2 // 3])  # cut short: no end marker
+    (tmp_path / "mta-event.log").write_bytes(b"live\n")
+    c = await follow([tmp_path / "mta-event.log*"], from_start=True)
+    got = c.data()
+    assert got[-1] == b"live" and got[0] == b"kept0" and 0 < len(got) - 1 < 2000
+    assert got[:-1] == [b"kept%d" % i for i in range(len(got) - 1)]
+    state = c.state_of(str(archive))
+    assert state is not None and state.state == UNREADABLE and "truncated" in state.detail
