@@ -76,6 +76,8 @@ async def test_a_damaged_archive_gives_what_it_holds_and_says_so(tmp_path, follo
     c = await follow([tmp_path / "mta-event.log*"], from_start=True)
     got = c.data()
     assert got[-1] == b"live" and got[0] == b"kept0" and 0 < len(got) - 1 < 2000
-    assert got[:-1] == [b"kept%d" % i for i in range(len(got) - 1)]
+    n = len(got) - 1  # the archive's lines; its last may be cut where the data stops
+    assert got[: n - 1] == [b"kept%d" % i for i in range(n - 1)]
+    assert (b"kept%d" % (n - 1)).startswith(got[n - 1])
     state = c.state_of(str(archive))
     assert state is not None and state.state == UNREADABLE and "truncated" in state.detail
