@@ -86,7 +86,7 @@ def _expected(catalogue, lines: list[bytes]) -> dict:
         sev[e.sev.name] += 1
         letters[e.letter or ""] += 1          # "" = no event token: unparsed
         if e.event:
-            ev[f"{e.facility}-{e.event}"] += 1
+            ev[e.full_name] += 1
     return {"severity": sev, "letter": letters, "event": ev}
 
 

@@ -36,7 +36,7 @@ def reference(data: bytes, catalogue, max_line: int) -> dict:
         if e.letter is None:
             unparsed += 1
         if e.event is not None:
-            ev[f"{e.facility}-{e.event}"] += 1
+            ev[e.full_name] += 1
     order = {s.name: s.rank for s in catalogue.severities}
     return {"lines": lines,
             "by_severity": dict(sorted(sev.items(), key=lambda kv: order.get(kv[0], 999))),

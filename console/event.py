@@ -64,6 +64,11 @@ class Event:
         return self.event is not None
 
     @property
+    def full_name(self) -> str | None:
+        """FACILITY-Event (MTA_SMTP-Connection), as the catalogue names it; None for an unparsed line."""
+        return f"{self.facility}-{self.event}" if self.event is not None else None
+
+    @property
     def known(self) -> bool:
         return self.entry is not None
 

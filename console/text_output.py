@@ -45,7 +45,7 @@ class EventPrinter:
         ts = ev.time.isoformat(sep=" ", timespec="milliseconds") if ev.time else (ev.timestamp or "-")
         letter = ev.letter or "?"
         if ev.parsed:
-            name = f"{ev.facility}-{ev.event}"
+            name = ev.full_name
             if ev.id is not None:
                 name += f" [{ev.id}]"
         else:

@@ -244,7 +244,7 @@ class ConsoleApp(App[int]):
                 self._suppressed += 1
                 continue
             self._notified.append(now)
-            name = f"{ev.facility}-{ev.event}" if ev.parsed else "unparsed"
+            name = ev.full_name or "unparsed"
             self.notify(for_screen(f"{name}: {ev.message}")[:300], title=for_screen(f"{ev.sev.name.upper()}"),
                         severity="error", timeout=12, markup=False)
         if self._suppressed and len(self._notified) < NOTIFY_PER_SECOND:
@@ -439,7 +439,7 @@ class ConsoleApp(App[int]):
         if ev is None:
             return
         n = self.model.ack_similar(ev)
-        name = f"{ev.facility}-{ev.event}" if ev.parsed else "unparsed lines"
+        name = ev.full_name or "unparsed lines"
         self.notify(for_screen(f"Acknowledged {n} × {name}"), markup=False)
         self.event_list.refresh()
         self._show_panel_ack()

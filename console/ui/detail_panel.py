@@ -108,5 +108,5 @@ class DetailPanel(VerticalScroll):
             self.body.update(Text("No event selected.", style="italic"))
             return
         # Content, not str: a str border title is parsed as markup, and a site layout may let any name in
-        self.border_title = Content(for_screen(f"{ev.facility}-{ev.event}" if ev.parsed else "Unparsed line"))
+        self.border_title = Content(for_screen(ev.full_name or "Unparsed line"))
         self.body.update(describe(ev, self.catalogue, acked=acked, styles=self.severity_styles))

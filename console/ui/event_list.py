@@ -133,7 +133,7 @@ class EventList(ScrollView, can_focus=True):
         """Widens a column for a longer name, host or program; True when one grew."""
         w = self._widths
         before = list(w)
-        name = cell_len(for_screen(f"{ev.facility}-{ev.event}")) if ev.parsed else 10
+        name = cell_len(for_screen(ev.full_name)) if ev.parsed else 10
         if name > w[2] and name <= 40:
             w[2] = name
             self._cache.clear()
@@ -260,7 +260,7 @@ class EventList(ScrollView, can_focus=True):
             line_style += Style(dim=True)
             badge += Style(dim=True)
         w = self._widths
-        name = f"{ev.facility}-{ev.event}" if ev.parsed else "(unparsed)"
+        name = ev.full_name or "(unparsed)"
         who = ""
         if w[3]:
             who = _cells(for_screen(ev.host or ""), w[3]) + " "

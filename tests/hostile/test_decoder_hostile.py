@@ -171,7 +171,7 @@ def test_every_reader_splits_lines_the_same_way(catalogue, data, max_line, chunk
     events = [decoder.decode(line) for line, _ in ref]
     summary = summarise(count_stream(io.BytesIO(data), catalogue, max_line=max_line), catalogue)
     assert summary["lines"] == len(ref)
-    assert Counter(summary["by_event"]) == Counter(f"{e.facility}-{e.event}" for e in events if e.parsed)
+    assert Counter(summary["by_event"]) == Counter(e.full_name for e in events if e.parsed)
 
 
 def test_a_50_mb_line_is_cut_in_bounded_memory_and_the_next_line_is_decoded(catalogue):
