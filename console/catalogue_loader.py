@@ -13,13 +13,12 @@ from console.resources import catalog_dir
 from console.template import compile_template
 from console.timestamps import TIME_KINDS
 from console.yamlfile import (check_keys, expect_int, expect_list, expect_mapping, expect_str,
-                              load_yaml)
+                              expect_style, load_yaml)
 
 FILE_KEYS = {"facility", "description", "release", "events", "severities", "layouts", "generic"}
 EVENT_KEYS = {"name", "id", "severity", "description", "action", "parameters", "templates",
               "template", "release", "facility"}
 SEVERITY_KEYS = {"name", "letter", "rank", "key", "meaning", "operator", "unknown", "alert", "notify", "mono"}
-STYLE_WORDS = {"bold", "italic", "underline", "reverse", "dim", "strike"}
 LAYOUT_KEYS = {"name", "regex", "time", "description", "example"}
 LAYOUT_GROUPS = {"letter", "facility", "event", "message"}
 GENERIC_KEYS = {"token", "timestamps"}
@@ -139,17 +138,8 @@ def _severity(raw, where: str) -> Severity:
         meaning=expect_str(entry.get("meaning"), f"{where}: meaning"),
         operator=expect_str(entry.get("operator"), f"{where}: operator"),
         unknown=_flag(entry, "unknown", where), alert=_flag(entry, "alert", where),
-        notify=_flag(entry, "notify", where), mono=_style(entry.get("mono"), f"{where}: mono"),
+        notify=_flag(entry, "notify", where), mono=expect_style(entry.get("mono"), f"{where}: mono"),
     )
-
-
-def _style(value, where: str) -> str:
-    style = expect_str(value, where)
-    bad = set(style.split()) - STYLE_WORDS
-    if bad:
-        raise DataError(f"{where}: unknown style word(s) {', '.join(sorted(bad))}"
-                        f" (allowed: {', '.join(sorted(STYLE_WORDS))})")
-    return style
 
 
 def _flag(entry: dict, key: str, where: str) -> bool:

@@ -13,7 +13,6 @@ from console import __version__
 from console.errors import DataError
 
 PROG = "smtp-console"
-DEFAULT_GLOB = "/var/isode/log/mta-event*.log"
 SUBCOMMANDS = ("decode", "stats", "catalog")
 
 
@@ -83,6 +82,7 @@ def _add_following(p: argparse.ArgumentParser, *, for_console: bool) -> None:
 
 
 def build_console_parser() -> argparse.ArgumentParser:
+    from console.config import DEFAULT_GLOB
     p = _Parser(
         prog=PROG,
         description="A live event console for Isode M-Switch SMTP event logs.",

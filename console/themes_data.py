@@ -9,13 +9,12 @@ from pathlib import Path
 from console.catalogue import Catalogue
 from console.errors import DataError
 from console.resources import themes_dir
-from console.yamlfile import check_keys, expect_mapping, expect_str, load_yaml
+from console.yamlfile import check_keys, expect_mapping, expect_str, expect_style, load_yaml
 
 THEME_KEYS = {"name", "description", "dark", "colors", "severities", "marks"}
 COLOR_KEYS = {"primary", "secondary", "accent", "foreground", "background", "surface", "panel",
               "warning", "error", "success", "boost"}
 REQUIRED_COLORS = {"primary", "foreground", "background"}
-STYLE_WORDS = {"bold", "italic", "underline", "reverse", "dim", "strike"}
 _HEX = re.compile(r"^#[0-9a-fA-F]{6}$")
 DEFAULT_THEME = "smtp-dark"
 
@@ -62,15 +61,6 @@ def _colour(value, where: str) -> str:
     return value
 
 
-def _style_words(value, where: str) -> str:
-    style = expect_str(value, where)
-    bad = set(style.split()) - STYLE_WORDS
-    if bad:
-        raise DataError(f"{where}: unknown style word(s) {', '.join(sorted(bad))}"
-                        f" (allowed: {', '.join(sorted(STYLE_WORDS))})")
-    return style
-
-
 def _marks(doc, where: str) -> dict[str, Mark]:
     marks = dict(DEFAULT_MARKS)
     if doc is None:
@@ -84,7 +74,7 @@ def _marks(doc, where: str) -> dict[str, Mark]:
         base = DEFAULT_MARKS[name]
         text = expect_str(spec["text"], f"{here}: text", allow_empty=False) if "text" in spec else base.text
         color = _colour(spec["color"], f"{here}: color") if "color" in spec else base.color
-        style = _style_words(spec["style"], f"{here}: style") if "style" in spec else base.style
+        style = expect_style(spec["style"], f"{here}: style") if "style" in spec else base.style
         marks[name] = Mark(text, color, style)
     return marks
 
@@ -104,11 +94,7 @@ def load_theme_file(path: Path, catalogue: Catalogue | None = None) -> ThemeData
             spec = {"color": spec}
         spec = expect_mapping(spec, where)
         check_keys(spec, {"color", "style"}, {"color"}, where)
-        style = expect_str(spec.get("style"), f"{where}: style")
-        bad = set(style.split()) - STYLE_WORDS
-        if bad:
-            raise DataError(f"{where}: unknown style word(s) {', '.join(sorted(bad))}"
-                            f" (allowed: {', '.join(sorted(STYLE_WORDS))})")
+        style = expect_style(spec.get("style"), f"{where}: style", error_at=where)
         severities[str(sev_name)] = SeverityStyle(_colour(spec["color"], f"{where}: color"), style)
     if catalogue is not None:
         missing = [s.name for s in catalogue.severities if s.name not in severities]

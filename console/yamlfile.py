@@ -15,6 +15,7 @@ MAX_YAML_BYTES = 4 * 1024 * 1024
 # libyaml's safe loader when PyYAML was built with it (ten times faster at start-up), else the pure one
 _SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _C_LOADER_MAX_INDICATORS = 10_000
+STYLE_WORDS = {"bold", "italic", "underline", "reverse", "dim", "strike"}  # a severity's mono, a theme's styles
 
 
 def load_yaml(path: Path) -> Any:
@@ -99,6 +100,17 @@ def expect_str(value: Any, where: str, *, allow_empty: bool = True) -> str:
     if not allow_empty and not value.strip():
         raise DataError(f"{where}: must not be empty")
     return value
+
+
+def expect_style(value: Any, where: str, *, error_at: str | None = None) -> str:
+    """Style words separated by spaces (STYLE_WORDS), or nothing. An unknown word is reported at
+    `error_at` when given, else at `where`."""
+    style = expect_str(value, where)
+    bad = set(style.split()) - STYLE_WORDS
+    if bad:
+        raise DataError(f"{error_at or where}: unknown style word(s) {', '.join(sorted(bad))}"
+                        f" (allowed: {', '.join(sorted(STYLE_WORDS))})")
+    return style
 
 
 def expect_int(value: Any, where: str) -> int:

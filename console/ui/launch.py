@@ -5,16 +5,14 @@ from __future__ import annotations
 import glob
 
 from console.catalogue import Catalogue
+from console.config import DEFAULT_GLOB, config_dir
 from console.errors import DataError
 from console.linereader import DEFAULT_MAX_LINE
 from console.model import DEFAULT_HISTORY, DEFAULT_HISTORY_BYTES
 from console.themes_data import DEFAULT_THEME, load_themes, resolve_theme
 
-DEFAULT_GLOB = "/var/isode/log/mta-event*.log"
-
 
 def _site_theme_sources(args, config: dict) -> list[str]:
-    from console.config import config_dir
     sources = list(config.get("themes", [])) + list(args.themes or [])
     user_dir = config_dir() / "themes"
     if user_dir.is_dir():
