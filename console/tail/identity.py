@@ -148,11 +148,7 @@ class Registry:
         if self.open_files.get(ident) is cursor:
             del self.open_files[ident]
         self.unwatch_file(cursor)
-        try:
-            still_linked = cursor.file.fstat().st_nlink > 0
-        except OSError:
-            still_linked = False
-        if still_linked:
+        if cursor.file.linked():
             gen = cursor.generation()
             gen.stamp = _stamp(cursor.file.fd)
             self.known[ident] = gen

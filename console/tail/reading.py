@@ -80,6 +80,13 @@ class LogFile:
     def fstat(self) -> os.stat_result:
         return os.fstat(self.fd)
 
+    def linked(self) -> bool:
+        """Still has a name on disk: not deleted (False too when that cannot be told)."""
+        try:
+            return os.fstat(self.fd).st_nlink > 0
+        except OSError:
+            return False
+
     def same_file(self, st: os.stat_result) -> bool:
         return st.st_dev == self.dev and st.st_ino == self.ino
 

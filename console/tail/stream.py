@@ -103,7 +103,7 @@ class Stream:
                         self._retire_live(now)
                         self._adopt(unseen, now)
                         live = None
-                if live is not None and not _linked(live):
+                if live is not None and not live.file.linked():
                     self._retire_live(now)
                     self.set(DELETED, "file removed")
                 # Still linked: renamed away (logrotate's first step). Keep reading it until a new file shows up.
@@ -126,7 +126,7 @@ class Stream:
         if live is None:
             self._open(now, rotated=False)
             return
-        detail = "reopened after rename" if _linked(live) else "replaced by a new file"
+        detail = "reopened after rename" if live.file.linked() else "replaced by a new file"
         self._retire_live(now)
         self._adopt(self._unseen_rotations((st.st_dev, st.st_ino)), now)
         self._open(now, rotated=True, detail=detail)
@@ -160,7 +160,7 @@ class Stream:
             # else: our own earlier file came back under this name; it is read where it is.
             return None
         if self.live is not None:
-            linked = _linked(self.live)
+            linked = self.live.file.linked()
             self._retire_live(now)
             detail = detail or ("reopened after rename" if linked else "replaced by a new file")
         cursor = FileCursor(reg.reader, f, reg.max_line)
@@ -283,7 +283,7 @@ class Stream:
         return [], False
 
     def _done_with(self, c: FileCursor, now: float) -> bool:
-        if not _linked(c):
+        if not c.file.linked():
             return True  # deleted: nothing can read what a writer still adds; free its disk space
         if now - c.last_growth >= self.reg.grace:
             return True
@@ -308,10 +308,3 @@ class Stream:
             c.close()
         self.cursors.clear()
         self.live = None
-
-
-def _linked(c: FileCursor) -> bool:
-    try:
-        return c.file.fstat().st_nlink > 0
-    except OSError:
-        return False
