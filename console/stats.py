@@ -357,7 +357,9 @@ def _line_start_after(f, pos: int) -> int:
         pos += len(chunk)
 
 
-def _ranges(path: str, size: int, workers: int) -> list[tuple[int, int]]:
+def pieces(path: str, size: int, workers: int) -> list[tuple[int, int]]:
+    """Where count_files cuts a file of `size` bytes for `workers` processes: (start, end) byte
+    ranges that cover it, each starting a line; one range for a small file or a single worker."""
     if size < SPLIT_AT or workers < 2:
         return [(0, size)]
     pieces = max(workers, min(workers * PIECES_PER_WORKER, size // PIECE))
@@ -370,6 +372,12 @@ def _ranges(path: str, size: int, workers: int) -> list[tuple[int, int]]:
             bounds.append(min(_line_start_after(f, at - 1), size))
     bounds.append(size)
     return [(a, b) for a, b in zip(bounds, bounds[1:]) if b > a]
+
+
+def fast_layouts(catalogue: Catalogue) -> list[str]:
+    """The layouts whose lines are counted by the block regex (the fast path), by name: the leading
+    ones whose regex is a shipped layout's, unchanged. The lines of any other are decoded one by one."""
+    return [layout.name for layout, _ in zip(catalogue.layouts, _spec(catalogue, FAST_MIN_LINE).fast)]
 
 
 def _cpus() -> int:
@@ -405,7 +413,7 @@ def count_files(paths: list[str], catalogue: Catalogue, *, max_line: int = DEFAU
         if compressed:
             jobs.append((path, None, None))   # open_decompressed reports a format it cannot read
         else:
-            jobs += [(path, a, b) for a, b in _ranges(path, st.st_size, workers)]
+            jobs += [(path, a, b) for a, b in pieces(path, st.st_size, workers)]
     total = Counts()
     if len(jobs) > 1 and workers > 1:
         import multiprocessing   # only here: ~20 ms of imports a small file does not need
