@@ -28,13 +28,17 @@ _PAST_LIMIT = 64
 Ident = Tuple[int, int]
 
 
+SURE_PREFIX = 48  # bytes of an unfinished first line that tell contents apart (a timestamp and more)
+
+
 def head_matches(a: bytes, b: bytes) -> bool:
     """Two starts are one content: equal over their common length, and that length holds a whole
-    line (or the full fingerprint). One byte in common, or an unfinished first line, proves nothing."""
+    line, or enough of one (a log line starts with its time to the millisecond). A few bytes in
+    common prove nothing."""
     n = min(len(a), len(b))
     if n == 0 or a[:n] != b[:n]:
         return False
-    return n >= FP_LEN or b"\n" in a[:n]
+    return n >= SURE_PREFIX or b"\n" in a[:n]
 
 
 @dataclass
