@@ -700,8 +700,22 @@ FINDINGS = {
         state.pump()
         state.copytruncate(name='1')
         state.pump()"""),
+    "N3b the same with a partial line shorter than 48 bytes": (GlobMachine, """
+        state.copytruncate(name='elsewhere')
+        state.write_unterminated(cut=30, pad=b'', w=0)
+        state.pump()
+        state.copytruncate(name='1')
+        state.pump()"""),
+    "N4 two copytruncates while stalled at offset 0, then mv new log": (PathMachine, """
+        state.copytruncate(name='1')
+        state.pump()
+        state.write_lines(n=1, pad=b'', w=0)
+        state.copytruncate(name='1')
+        state.write_lines(n=1, pad=b'', w=1)
+        state.atomic_replace(cont=True, n=0, pad=b'')
+        state.pump()"""),
 }
-OPEN = {"N3"}  # findings the follower at hand still fails
+OPEN = {"N3b", "N4"}  # findings the follower at hand still fails
 
 
 def replay(machine: type[FollowMachine], steps: str) -> None:
