@@ -290,11 +290,14 @@ def cmd_decode(args) -> int:
 def _decode_follow(args, decoder, printer, max_line: int) -> int:
     import asyncio
 
+    from console.decoding import BatchDecoder
     from console.tail.headless import follow_print
 
+    # only whole lines: a last line shown early (partial) is printed once, when its rest completes it
+    decoding = BatchDecoder(decoder, whole_lines_only=True)
+
     def emit_lines(lines) -> None:
-        # only whole lines: a last line shown early (partial) is printed once, when its rest completes it
-        printer.write(decoder.decode(r.data, r.source, r.lineno, cut=r.cut) for r in lines if not r.partial)
+        printer.write(decoding.events(lines))
         sys.stdout.flush()
 
     def emit_state(state) -> None:

@@ -15,6 +15,7 @@ from collections import Counter, deque
 from operator import attrgetter
 from dataclasses import dataclass, field, replace
 
+from console.caller import caller_of
 from console.catalogue import Catalogue
 from console.event import Event
 from console.textfilter import TextFilter, compile_filter
@@ -25,6 +26,7 @@ DEFAULT_HISTORY_BYTES = 256 * 1024 * 1024
 # deque and view slots), measured with tracemalloc over simulator traffic on CPython 3.11 (~376
 # bytes); tests/unit/test_history_bytes.py measures it again and checks the estimate against it.
 EVENT_OVERHEAD = 400
+UNDO_DEPTH = 50  # filters remembered for going back (Backspace)
 _SEQ = attrgetter("seq")
 
 
@@ -202,6 +204,7 @@ class EventModel:
         self.unacked = 0                           # held, alerting, not acknowledged
         self._alerting = frozenset(s.name for s in catalogue.severities if s.alert)
         self._notifying = frozenset(s.name for s in catalogue.severities if s.notify)
+        self._undo: list[Filter] = []              # filters to go back to, the newest last
 
     # -- arriving events --------------------------------------------------------------
     def add(self, events: list[Event]) -> AddResult:
@@ -359,8 +362,40 @@ class EventModel:
     def only_value(self, value: str | None) -> None:
         self.set_filter(replace(self.filter, value=value))
 
+    def toggle_only_event(self, ev: Event) -> bool:
+        """Only events named like `ev`; when that is the filter already, every name again. The
+        filter before is remembered for back(). False, and nothing changed, for an unparsed line."""
+        if not ev.parsed:
+            return False
+        self.remember_filter()
+        self.only_event(None if self.filter.event == (ev.facility, ev.event) else ev)
+        return True
+
+    def toggle_only_caller(self, ev: Event) -> bool:
+        """Only events of `ev`'s caller address or host (console.caller), or, when that is the filter
+        already, all. The filter before is remembered for back(). False when `ev` names neither."""
+        value = caller_of(ev)
+        if value is None:
+            return False
+        self.remember_filter()
+        self.only_value(None if self.filter.value == value else value)
+        return True
+
     def clear_narrowing(self) -> None:
         self.set_filter(replace(self.filter, text=compile_filter(""), event=None, value=None))
+
+    # -- going back ---------------------------------------------------------------------
+    def remember_filter(self) -> None:
+        """Keep the filter as it is now for back() (the newest UNDO_DEPTH are kept)."""
+        self._undo.append(self.filter)
+        del self._undo[:-UNDO_DEPTH]
+
+    def back(self) -> bool:
+        """The filter last remembered becomes the filter again; False when none is left."""
+        if not self._undo:
+            return False
+        self.set_filter(self._undo.pop())
+        return True
 
     # -- acknowledging --------------------------------------------------------------------
     def is_acked(self, ev: Event) -> bool:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Callable, Optional
+
 from rich.console import Group
 from rich.table import Table
 from rich.text import Text
@@ -54,30 +56,36 @@ def describe(ev: Event, catalogue: Catalogue, *, acked: bool = False,
                           f" (severity from the letter {for_screen(letter)}). Add it with --catalog DIR.",
                           style="italic"))
     else:
-        entry = ev.entry
-        params = Table(title="Parameters", title_justify="left", title_style="bold",
-                       show_header=True, header_style="bold", expand=True, box=None, padding=(0, 1))
-        params.add_column("name", ratio=1)
-        params.add_column("value", ratio=2)
-        if entry.parameters:
-            values = ev.params
-            if ev.params_split is False:
-                parts.append(Text("The message does not fit the catalogue template, so the parameters"
-                                  " could not be split; the whole text is the message.", style="italic"))
-            for i, name in enumerate(entry.parameters, 1):
-                params.add_row(Text(f"%{i} {name}"), _t(values.get(name, "")) if values else Text("-"))
-            parts.append(params)
-        else:
-            parts.append(Text("No parameters documented for this event.", style="italic"))
-        parts += [Text(""), Text("Description", style="bold"), _t(entry.description or "-"),
-                  Text(""), Text("Operator action", style="bold"),
-                  _t(entry.action or "No action given in the catalogue."),
-                  Text(f"Severity {sev.name}: {sev.meaning} {sev.operator}".strip(), style="dim")]
-        if entry.release and entry.release != "seed":
-            parts.append(Text(f"Catalogue: {entry.release} release", style="dim"))
+        parts += _entry_parts(ev)
     parts += [Text(""), Text("Message", style="bold"), _t(ev.message or "-"),
               Text(""), Text("Raw line", style="bold"), _t(ev.raw)]
     return Group(*parts)
+
+
+def _entry_parts(ev: Event) -> list:
+    """What the catalogue says: the parameters by name, the description and the operator's action."""
+    entry, sev, parts = ev.entry, ev.sev, []
+    params = Table(title="Parameters", title_justify="left", title_style="bold",
+                   show_header=True, header_style="bold", expand=True, box=None, padding=(0, 1))
+    params.add_column("name", ratio=1)
+    params.add_column("value", ratio=2)
+    if entry.parameters:
+        values = ev.params
+        if ev.params_split is False:
+            parts.append(Text("The message does not fit the catalogue template, so the parameters"
+                              " could not be split; the whole text is the message.", style="italic"))
+        for i, name in enumerate(entry.parameters, 1):
+            params.add_row(Text(f"%{i} {name}"), _t(values.get(name, "")) if values else Text("-"))
+        parts.append(params)
+    else:
+        parts.append(Text("No parameters documented for this event.", style="italic"))
+    parts += [Text(""), Text("Description", style="bold"), _t(entry.description or "-"),
+              Text(""), Text("Operator action", style="bold"),
+              _t(entry.action or "No action given in the catalogue."),
+              Text(f"Severity {sev.name}: {sev.meaning} {sev.operator}".strip(), style="dim")]
+    if entry.release and entry.release != "seed":
+        parts.append(Text(f"Catalogue: {entry.release} release", style="dim"))
+    return parts
 
 
 class DetailPanel(VerticalScroll):
@@ -89,9 +97,12 @@ class DetailPanel(VerticalScroll):
     DetailPanel.open { display: block; }
     """
 
-    def __init__(self, catalogue: Catalogue, styles: SeverityStyles | None = None, **kwargs) -> None:
+    def __init__(self, catalogue: Catalogue, styles: SeverityStyles | None = None, *,
+                 is_acked: Optional[Callable[[Event], bool]] = None, **kwargs) -> None:
+        """is_acked: whether an event is acknowledged (the model knows), for show() without acked."""
         super().__init__(**kwargs)
         self.catalogue = catalogue
+        self._is_acked = is_acked
         self.severity_styles = styles  # the theme's: the app sets them again when the theme changes
         self.body = Static("", id="detail-body")
         self.border_title = "Event"
@@ -103,7 +114,14 @@ class DetailPanel(VerticalScroll):
     def is_open(self) -> bool:
         return self.has_class("open")
 
-    def show(self, ev: Event | None, *, acked: bool = False) -> None:
+    def follow(self, ev: Event | None) -> None:
+        """The open panel shows the selected event (and whether it is acknowledged); a closed one waits."""
+        if self.is_open:
+            self.show(ev)
+
+    def show(self, ev: Event | None, *, acked: bool | None = None) -> None:
+        if acked is None:
+            acked = bool(ev and self._is_acked and self._is_acked(ev))
         if ev is None:
             self.body.update(Text("No event selected.", style="italic"))
             return

@@ -7,6 +7,8 @@ file swallows that error, drops what follows (so the queue keeps draining) and e
 
 from __future__ import annotations
 
+import asyncio
+import signal
 from typing import Callable
 
 from console.exit_guard import ExitGuard
@@ -74,3 +76,49 @@ def guard_app(app, guard: ExitGuard) -> None:
     app.exit_hook = guard.begin
     app.driver_class = guarded_driver(app.driver_class, guard)
     guard.request_exit = app.exit_soon
+
+
+class ExitOnRequest:
+    """The app's side of ending: SIGTERM and SIGHUP (when the app handles them itself), an exit asked
+    for from a signal handler or another thread, and one asked for before the app could (it exits as
+    soon as it is mounted). Mixed into the App; launch() sets exit_hook and handle_signals via
+    guard_app()."""
+
+    # launch() hands SIGTERM and SIGHUP to the process's ExitGuard and is told when the app starts
+    # to exit; an app driven in-process (the tests) handles them itself
+    handle_signals = True
+    exit_hook: Callable[[], None] | None = None
+    _exit_loop: asyncio.AbstractEventLoop | None = None
+    _exit_pending = False
+
+    def _listen_for_exit(self) -> None:
+        """From on_mount: the loop exit_soon() hands over to, and the signals when they are ours."""
+        loop = self._exit_loop = asyncio.get_running_loop()
+        for sig in (signal.SIGTERM, signal.SIGHUP) if self.handle_signals else ():
+            try:
+                loop.add_signal_handler(sig, self.exit, 0)
+            except (NotImplementedError, RuntimeError, ValueError):
+                pass
+
+    def _exit_if_asked(self) -> None:
+        """At the end of on_mount: an exit asked for (a signal, a lost terminal) before it could run."""
+        if self._exit_pending:
+            self.exit(0)
+
+    def exit(self, result: int | None = None, return_code: int = 0, message=None) -> None:
+        self._exit_pending = True
+        if self.exit_hook is not None:
+            self.exit_hook()
+        super().exit(result, return_code, message)  # type: ignore[misc]
+
+    def exit_soon(self) -> None:
+        """Ask the app to exit, from a signal handler or any thread; before it runs: once it does."""
+        if self._exit_pending:  # exiting already, or will as soon as it is mounted
+            return
+        self._exit_pending = True
+        loop = self._exit_loop
+        if loop is not None:
+            try:
+                loop.call_soon_threadsafe(self.exit, 0)
+            except RuntimeError:  # the loop is closed: the app has ended already
+                pass

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Callable, Iterable
+
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
@@ -9,6 +11,17 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
+
+from console.ui.keys import keys_text
+
+EXTRA_ROWS = [("Esc", "close the panel, or clear the filters"),
+              ("Ctrl+P", "command palette: every action and theme")]
+
+
+def help_rows(bindings: Iterable, describe: Callable[[Binding], str]) -> list[tuple[str, str]]:
+    """One row per binding (keys as typed, what they do), then Esc's two jobs and the palette."""
+    rows = [(keys_text(b), describe(b)) for b in bindings if isinstance(b, Binding) and b.id != "escape"]
+    return rows + EXTRA_ROWS
 
 
 class HelpScreen(ModalScreen[None]):

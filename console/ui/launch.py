@@ -58,10 +58,8 @@ def launch(args, config: dict, catalogue: Catalogue) -> int:
     extra = {} if grace is None else {"rotate_grace": grace}
     follower = Follower(paths, lines=lines, from_start=args.from_start, max_line=max_line,
                         sort_key=decoder.sort_key, min_interval=0.005, **extra)
-    app = ConsoleApp.for_catalogue(catalogue)(catalogue=catalogue, themes=themes, theme=theme,
-                                              source=follower, history=history,
-                                              history_bytes=history_bytes, title=title,
-                                              decoder=decoder)
+    app = ConsoleApp(catalogue=catalogue, themes=themes, theme=theme, source=follower, history=history,
+                     history_bytes=history_bytes, title=title, decoder=decoder)
     # once the app has the terminal, q, SIGTERM, SIGHUP or a lost terminal end the process within a second
     guard = ExitGuard()
     guard_app(app, guard)

@@ -48,3 +48,15 @@ class SeverityStyles:
     def mark(self, name: str) -> tuple[str, Style]:
         """The text and style that mark a row (see ThemeData.marks)."""
         return self.marks[name]
+
+
+    @classmethod
+    def for_theme(cls, catalogue: Catalogue, themes: dict[str, ThemeData], theme, *,
+                  no_color: bool = False) -> "SeverityStyles":
+        """For a Textual theme (or None: dark): ours of its name, or, for any other (a Textual
+        built-in theme), our first theme as dark or light as it, else our first theme."""
+        dark = theme.dark if theme is not None else True
+        data = themes.get(theme.name) if theme is not None else None
+        if data is None:
+            data = next((t for t in themes.values() if t.dark == dark), next(iter(themes.values())))
+        return cls(catalogue, data, no_color=no_color)

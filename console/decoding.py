@@ -1,0 +1,49 @@
+"""Raw lines to events: how a batch from the tailing engine is decoded, for the live console and
+for `decode --follow` alike.
+
+A file's last line may come before its newline (RawLine.partial), and again, completed, later
+(RawLine.completes): the console shows it early and replaces it in place (console.model), a printer
+prints only whole lines, once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Iterable, List
+
+from console.decoder import Decoder
+from console.event import Event
+from console.tail.model import Batch, RawLine
+
+
+@dataclass
+class EventBatch:
+    """One batch, decoded: its events in file order, and whether it is history read at start."""
+
+    events: List[Event] = field(default_factory=list)
+    backfill: bool = False
+    states_changed: bool = False  # some source's state changed (see LineSource.states())
+
+
+class BatchDecoder:
+    """Decodes batches with one Decoder. whole_lines_only: leave out lines shown before their
+    newline came; their completion (a whole line) is decoded when it comes."""
+
+    def __init__(self, decoder: Decoder, *, whole_lines_only: bool = False) -> None:
+        self.decoder = decoder
+        self.whole_lines_only = whole_lines_only
+
+    def events(self, lines: Iterable[RawLine]) -> List[Event]:
+        decode = self.decoder.decode
+        if self.whole_lines_only:
+            return [decode(r.data, r.source, r.lineno, cut=r.cut) for r in lines if not r.partial]
+        events = []
+        for r in lines:
+            ev = decode(r.data, r.source, r.lineno, cut=r.cut)
+            if r.partial or r.completes:  # a last line shown before its newline, or its rest
+                ev.partial, ev.completes = r.partial, r.completes
+            events.append(ev)
+        return events
+
+    def batch(self, batch: Batch) -> EventBatch:
+        return EventBatch(self.events(batch.lines), batch.backfill, bool(batch.states))

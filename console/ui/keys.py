@@ -1,0 +1,92 @@
+"""The console's keys: the fixed ones, and one per severity made from the catalogue when the app
+starts. Each key has the words the help screen and the command palette say for it.
+
+The catalogue only says which key a site chose for a severity (severities.yaml `key:`, plain data);
+what the key does, how it is grouped in the footer and how it is described is decided here."""
+
+from __future__ import annotations
+
+from typing import Callable, Dict, Iterator, List
+
+from textual.app import SystemCommand
+from textual.binding import Binding, BindingsMap
+
+from console.catalogue import Catalogue
+
+SEVERITY_GROUP = Binding.Group("severities", compact=True)
+MAX_RANK_KEYS = 9  # 1 … 9: show that severity and everything more severe
+
+BASE_BINDINGS = [
+    Binding("q", "quit", "quit", id="quit", tooltip="quit smtp-console"),
+    Binding("question_mark", "help", "help", id="help", tooltip="this list of keys"),
+    # priority: taken in the order keys arrive, so the keys typed right after it reach the bar
+    Binding("slash", "filter", "filter", id="filter", priority=True,
+            tooltip="live text or regex filter (lower case matches any case); Esc clears it"),
+    Binding("enter", "open_panel", "details", id="details",
+            tooltip="open the side panel for the selected event"),
+    Binding("escape", "escape", "close/clear", show=False, id="escape"),
+    Binding("space", "pause", "pause", id="pause",
+            tooltip="pause or follow; while paused new events keep arriving and are counted"),
+    Binding("G,end", "follow", "follow", id="follow", key_display="G",
+            tooltip="follow the newest event again"),
+    Binding("a", "ack", "ack", id="ack", tooltip="acknowledge the selected event"),
+    Binding("A", "ack_similar", "ack all", id="ack-similar",
+            tooltip="acknowledge every held event with the same name"),
+    Binding("o", "only_event", "only event", id="only-event",
+            tooltip="show only events with the selected event's name (again: undo)"),
+    Binding("h", "only_value", "only caller", id="only-value",
+            tooltip="show only events of the selected event's caller address or host (again: undo)"),
+    Binding("backspace", "back", "back", show=False, id="back", tooltip="back to the previous filter"),
+    Binding("y", "copy", "copy", id="copy", tooltip="copy the raw line to the clipboard"),
+]
+
+KEY_NAMES = {"question_mark": "?", "slash": "/", "escape": "Esc", "enter": "Enter",
+             "space": "Space", "backspace": "Backspace", "end": "End", "home": "Home",
+             "up": "Up", "down": "Down", "pageup": "PgUp", "pagedown": "PgDn"}
+
+
+def keys_text(binding: Binding) -> str:
+    """Every key of a binding as a person types it (the footer shows only the first)."""
+    return ", ".join(KEY_NAMES.get(k.strip(), k.strip()) for k in binding.key.split(","))
+
+
+class ConsoleKeys:
+    """The bindings of one console: BASE_BINDINGS, then a show/hide key per severity that has one,
+    then 1 … 9 for "this rank and more severe". Built from the catalogue's data, with their words."""
+
+    def __init__(self, catalogue: Catalogue) -> None:
+        self._words: Dict[str, str] = {}  # binding id -> what the key does
+        self.by_severity: Dict[str, str] = {}  # severity name -> its key
+        self.severity_bindings: List[Binding] = []
+        for sev in catalogue.severities:
+            if not sev.key:
+                continue
+            bid = f"toggle-{sev.name}"
+            self.severity_bindings.append(Binding(sev.key, f"toggle_severity('{sev.name}')", sev.name,
+                                                  group=SEVERITY_GROUP, id=bid))
+            self._words[bid] = f"show or hide {sev.name} events"
+            self.by_severity[sev.name] = sev.key
+        ranks = sorted({s.rank for s in catalogue.severities if not s.unknown})
+        for i, rank in enumerate(ranks[:MAX_RANK_KEYS], 1):
+            bid = f"rank-{i}"
+            self.severity_bindings.append(Binding(str(i), f"show_rank({rank})", f"rank ≤{rank}",
+                                                  show=False, id=bid))
+            self._words[bid] = "show only " + ", ".join(
+                s.name for s in catalogue.severities if s.rank <= rank)
+        self.bindings: List[Binding] = [*BASE_BINDINGS, *self.severity_bindings]
+
+    def describe(self, binding: Binding) -> str:
+        """What a key does, in words."""
+        return self._words.get(binding.id or "") or binding.tooltip or binding.description
+
+    def commands(self, run: Callable[[str], None]) -> Iterator[SystemCommand]:
+        """The command palette's entry for every key with a description: titled by what it does."""
+        for binding in self.bindings:
+            if binding.description:
+                yield SystemCommand(self.describe(binding).capitalize(), f"key: {keys_text(binding)}",
+                                    lambda a=binding.action: run(a))
+
+    def add_to(self, node) -> None:
+        """Adds the severity keys to a node (the app) whose class binds BASE_BINDINGS: Textual
+        copies a class's bindings into each instance, and these differ with the catalogue."""
+        node._bindings = BindingsMap.merge([node._bindings, BindingsMap(self.severity_bindings)])

@@ -1,0 +1,169 @@
+"""A batch's way from the source into the model, without a screen: the one decoding pipeline
+(console.decoding) the console and `decode --follow` share, the source protocol, and the console's
+intake (console.intake): states, the end of the history, the rate, the paused count, notifications."""
+
+from __future__ import annotations
+
+import inspect
+
+import pytest
+
+from console.decoder import Decoder
+from console.decoding import BatchDecoder
+from console.intake import Intake
+from console.model import EventModel
+from console.source import LineSource
+from console.tail.model import Batch, RawLine, SourceState
+
+A = "/var/isode/log/mta-event.log"
+TS = "2026-11-24 10:00:00.000 smtpsrvr[1] "
+INFO = TS + "I-MTA_SMTP-Connection: connection from 192.0.2.1 (ctx)"
+FATAL = TS + "F-MTA_SMTP-Fatal: disk full"
+
+
+def raw(text: str, lineno: int, **flags) -> RawLine:
+    return RawLine(A, lineno, text.encode(), **flags)
+
+
+class Clock:
+    now = 50.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+class Source:
+    """The smallest LineSource: states() is whatever the test sets; it counts the reads."""
+
+    def __init__(self) -> None:
+        self.picture: dict[str, SourceState] = {}
+        self.reads = 0
+
+    async def batches(self):
+        yield Batch()
+
+    def states(self):
+        self.reads += 1
+        return dict(self.picture)
+
+
+# -- decoding -----------------------------------------------------------------------------------
+
+def test_a_batch_decodes_in_file_order_with_its_partial_flags(catalogue):
+    decoding = BatchDecoder(Decoder(catalogue))
+    batch = Batch([raw(INFO, 1), raw(FATAL[:20], 2, partial=True), raw(FATAL, 2, completes=True)],
+                  [SourceState(A, "following")], backfill=True)
+    out = decoding.batch(batch)
+    assert [(ev.line, ev.raw, ev.partial, ev.completes) for ev in out.events] == [
+        (1, INFO, False, False), (2, FATAL[:20], True, False), (2, FATAL, False, True)]
+    assert out.backfill and out.states_changed
+    assert not decoding.batch(Batch([raw(INFO, 3)])).states_changed
+
+
+def test_whole_lines_only_leaves_out_lines_shown_before_their_newline(catalogue):
+    decoding = BatchDecoder(Decoder(catalogue), whole_lines_only=True)
+    events = decoding.events([raw(INFO, 1), raw(FATAL[:20], 2, partial=True),
+                              raw(FATAL[:25], 2, partial=True, completes=True), raw(FATAL, 2, completes=True)])
+    assert [(ev.line, ev.raw) for ev in events] == [(1, INFO), (2, FATAL)]
+
+
+def test_a_cut_line_stays_marked(catalogue):
+    [ev] = BatchDecoder(Decoder(catalogue)).events([raw(INFO[:40], 1, cut=True)])
+    assert ev.cut
+
+
+# -- the source protocol ------------------------------------------------------------------------
+
+def test_the_follower_and_the_test_source_are_line_sources():
+    from screen_helpers import FakeSource
+
+    from console.tail import Follower
+    assert isinstance(FakeSource(), LineSource)
+    assert isinstance(Source(), LineSource)
+    for cls in (Follower, FakeSource):
+        for name in ("batches", "states"):
+            params = list(inspect.signature(getattr(cls, name)).parameters)
+            assert params == ["self"], (cls, name)  # called with nothing: no probing, no options
+    assert not isinstance(object(), LineSource)
+
+
+# -- the intake ---------------------------------------------------------------------------------
+
+@pytest.fixture
+def clock():
+    return Clock()
+
+
+@pytest.fixture
+def intake(catalogue, clock):
+    return Intake(EventModel(catalogue), BatchDecoder(Decoder(catalogue)), Source(), clock)
+
+
+def test_states_are_read_from_the_source_when_a_batch_says_they_changed(intake):
+    source = intake.source
+    source.picture = {"mta-event.log": SourceState(A, "following")}
+    intake.decode(Batch([raw(INFO, 1)], backfill=True))
+    assert source.reads == 0 and intake.sources == {}
+    intake.decode(Batch([], [SourceState(A, "following")], backfill=True))
+    assert source.reads == 1 and intake.sources == {A: ("following", "")}
+    source.picture = {"mta-event.log": SourceState(A + ".2", "unreadable", "permission denied")}
+    intake.tick()  # and now and then
+    assert intake.sources == {A + ".2": ("unreadable", "permission denied")}
+
+
+def test_without_a_source_nothing_is_backfilling_and_no_states(catalogue):
+    intake = Intake(EventModel(catalogue), BatchDecoder(Decoder(catalogue)))
+    assert not intake.backfilling
+    intake.tick()
+    assert intake.sources == {}
+
+
+def test_the_first_live_batch_ends_the_history(intake, monkeypatch):
+    import console.intake as module
+    frozen = []
+    monkeypatch.setattr(module.gc, "freeze", lambda: frozen.append(True))
+    assert intake.backfilling
+    intake.decode(Batch([raw(INFO, 1)], backfill=True))
+    assert intake.backfilling and not frozen
+    intake.decode(Batch([]))
+    assert not intake.backfilling and frozen == [True]
+    intake.decode(Batch([]))
+    assert frozen == [True]  # once
+
+
+def test_rate_and_paused_count(intake):
+    events = intake.decoding.events([raw(INFO, i) for i in range(1, 11)])
+    intake.add(events[:5], following=True)
+    assert intake.new_while_paused == 0
+    intake.add(events[5:], following=False)
+    assert intake.new_while_paused == 5
+    assert intake.rate.rate() == 10 / 5.0
+    intake.following_again()
+    assert intake.new_while_paused == 0
+
+
+def test_a_completion_is_not_a_new_event_for_the_rate(intake):
+    intake.add(intake.decoding.events([raw(INFO[:20], 1, partial=True)]), following=True)
+    intake.add(intake.decoding.events([raw(INFO, 1, completes=True)]), following=True)
+    assert intake.rate.rate() == 1 / 5.0
+
+
+def test_notifications_for_live_severe_events_only_and_bursts_summed_up(intake, clock):
+    history = intake.decoding.events([raw(FATAL, 1)])
+    _, notices = intake.add(history, following=True, live=False)
+    assert notices.texts() == []
+    burst = intake.decoding.events([raw(FATAL, i) for i in range(2, 8)])
+    _, notices = intake.add(burst, following=True)
+    assert notices.texts() == [("FATAL", "MTA_SMTP-Fatal: disk full")] * 3
+    assert intake.tick().texts() == []  # the same second
+    clock.now += 2
+    assert intake.tick().texts() == [("", "and 3 more critical/fatal events")]
+
+
+def test_notification_text_is_inert_and_short(intake):
+    hostile = TS + "F-MTA_SMTP-Fatal: \x1b[2J [b]x[/b] " + "y" * 400
+    _, notices = intake.add(intake.decoding.events([raw(hostile, 1)]), following=True)
+    [(title, text)] = notices.texts()
+    assert "\x1b" not in text and len(text) == 300
+    unparsed = intake.decoding.events([RawLine(A, 2, b"a line with no event token at all")])
+    assert intake.add(unparsed, following=True)[1].texts() == []  # never severe
