@@ -10,16 +10,22 @@ from console.template import Template
 
 @dataclass(frozen=True, slots=True)
 class Severity:
+    """A severity as severities.yaml declares it. `key` and `mono` are what the site chose for a
+    front end, kept here as plain strings beside the rest of the severity (one entry per severity, in
+    one file, for the shipped ones and a site's alike). Outside console.ui only the loader checks them
+    (their form, a key used once); the UI decides what they mean (console.ui.keys binds `key`,
+    console.ui.severity_styles styles with `mono`)."""
+
     name: str
     letter: str
     rank: int
-    key: str
+    key: str               # the key a console offers to show or hide it ("" for none)
     meaning: str
     operator: str
     unknown: bool = False
     alert: bool = False    # counted until acknowledged
     notify: bool = False   # a new one raises a notification
-    mono: str = ""         # text style without colour (NO_COLOR): bold, reverse, underline...
+    mono: str = ""         # style words without colour (NO_COLOR): bold, reverse, underline...
 
 
 @dataclass(frozen=True, slots=True)
