@@ -78,6 +78,20 @@ class FileCursor:
     def generation(self) -> Generation:
         return Generation(self.head, self.pos, self.lineno, self._overlap)
 
+    def resume_point(self) -> Generation:
+        """Where to take this file up again once closed: at the start of its unfinished line, so
+        a writer finishing it later gives the whole line (completing what was shown partial)."""
+        pending = self.splitter.pending
+        if not pending or self.splitter.skipping:
+            return self.generation()
+        at = self.pos - pending
+        n = min(OVERLAP, at)
+        try:
+            overlap = os.pread(self.file.fd, n, at - n) if n else b""
+        except OSError:
+            return self.generation()
+        return Generation(self.head, at, self.lineno, overlap, shown=self.shown)
+
     def take_line_state(self, other: FileCursor) -> None:
         """Continue other's byte stream here (its copy): its unfinished line and line numbers."""
         self.splitter, other.splitter = other.splitter, LineSplitter(other.splitter.max_line)

@@ -85,6 +85,7 @@ class Follower:
         self._stop = False
         self._finished = asyncio.Event()
         self._closed = False
+        self.sleeps = 0  # how often following went to sleep until a change (or a deadline) woke it
 
     # -- public ----------------------------------------------------------------------------------
 
@@ -157,6 +158,7 @@ class Follower:
     # -- waiting ---------------------------------------------------------------------------------
 
     async def _wait(self, last_batch: float) -> None:
+        self.sleeps += 1
         loop = asyncio.get_running_loop()
         wake = self._wake
         assert wake is not None

@@ -50,6 +50,7 @@ class Generation:
     lineno: int
     overlap: bytes = b""
     stamp: Tuple[int, int] = (-1, -1)  # (size, mtime) when recorded: unchanged means nothing new
+    shown: int = -1  # bytes of the line at pos already delivered as partial
 
 
 @dataclass
@@ -61,6 +62,7 @@ class Placement:
     overlap: bytes = b""
     skip: bool = False
     note: str = ""
+    shown: int = -1
 
 
 _COMPRESSED_SUFFIX = (".gz", ".bz2", ".xz", ".zst", ".Z", ".lz4")
@@ -153,7 +155,7 @@ class Registry:
             del self.open_files[ident]
         self.unwatch_file(cursor)
         if cursor.file.linked():
-            gen = cursor.generation()
+            gen = cursor.resume_point()
             gen.stamp = _stamp(cursor.file.fd)
             self.known[ident] = gen
             self.known.move_to_end(ident)
@@ -240,12 +242,12 @@ class Registry:
         known = self.known.pop(ident, None)
         if (known is not None and (not known.head or head_matches(known.head, head)) and size >= known.pos
                 and _has_at(f.fd, known.overlap, known.pos)):
-            return Placement(known.pos, known.lineno, known.overlap)
+            return Placement(known.pos, known.lineno, known.overlap, shown=known.shown)
         seen = self.seen.pop(ident, None)
         if seen is not None and head_matches(seen.head, head) and size >= seen.pos:
             return Placement(seen.pos, 0, note="line numbers relative: a file read before")
         for o in list(self.open_files.values()):
-            if o is cursor or not o.head or not head_matches(o.head, head):
+            if o is cursor or not o.head or not _same_start(o, head, f.fd):
                 continue
             if o.rewritten():
                 # o was truncated and has not seen it yet: it will read its unread rest from this copy.
@@ -265,41 +267,53 @@ class Registry:
 
     def find_copy(self, cursor: FileCursor, gen: Generation) -> Optional[Tuple[str, int]]:
         """The copy of a truncated file's old content that still holds what we had not read:
-        (path, fd to read it from). Looked for among the files being read and the rotation names."""
-        best = None
+        (path, an fd of its own to read it from). Looked for among the files being read and the
+        rotation names. It starts as the old content did and holds the bytes we read last where we
+        read them; a start too short to be sure of (a first line still unfinished) is taken only
+        from the newest such file: logrotate has just made it."""
+        found = []  # (sure, mtime, path, fd)
         for o in self.open_files.values():
-            if o is cursor or not head_matches(gen.head, o.head):
-                continue
-            try:
-                size = o.file.fstat().st_size
-            except OSError:
-                continue
-            if size >= gen.pos and (best is None or size > best[2]):
-                best = (o.file.path, o.file.fd, size)
-        if best is not None:
-            return best[0], os.dup(best[1])
+            if o is not cursor:
+                c = self._copy_candidate(o.file.path, o.file.fd, gen, cursor.ident)
+                if c is not None:
+                    found.append(c[:3] + (os.dup(o.file.fd),))
         for path in rotation_siblings(cursor.source):
             try:
                 fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
             except OSError:
                 continue
-            try:
-                st = os.fstat(fd)
-                if (
-                    stat.S_ISREG(st.st_mode)
-                    and (st.st_dev, st.st_ino) != cursor.ident
-                    and st.st_size >= gen.pos
-                    and head_matches(gen.head, os.pread(fd, FP_LEN, 0))
-                    and (best is None or st.st_size > best[2])
-                ):
-                    if best is not None:
-                        os.close(best[1])
-                    best = (path, fd, st.st_size)
-                    continue
-            except OSError:
-                pass
-            os.close(fd)
-        return (best[0], best[1]) if best is not None else None
+            c = self._copy_candidate(path, fd, gen, cursor.ident)
+            if c is None or any(f[2] == path for f in found):
+                os.close(fd)
+            else:
+                found.append(c[:3] + (fd,))
+        found.sort(key=lambda f: (f[0], f[1]))
+        best = found.pop() if found else None
+        for f in found:
+            os.close(f[3])
+        return (best[2], best[3]) if best is not None else None
+
+    def _copy_candidate(self, path: str, fd: int, gen: Generation, exclude: Ident):
+        try:
+            st = os.fstat(fd)
+            if not stat.S_ISREG(st.st_mode) or (st.st_dev, st.st_ino) == exclude or st.st_size < gen.pos:
+                return None
+            head = os.pread(fd, FP_LEN, 0)
+        except OSError:
+            return None
+        n = min(len(head), len(gen.head))
+        if not gen.head or head[:n] != gen.head[:n] or not _has_at(fd, gen.overlap, gen.pos):
+            return None
+        return (head_matches(gen.head, head), st.st_mtime_ns, path)
+
+
+def _same_start(o: FileCursor, head: bytes, fd: int) -> bool:
+    """A file starts as o's content: a sure start, or all that o holds so far (an unfinished
+    first line) with o's last bytes read where o read them."""
+    if head_matches(o.head, head):
+        return True
+    n = len(o.head)
+    return 0 < n == o.pos <= len(head) and head[:n] == o.head and _has_at(fd, o.generation().overlap, o.pos)
 
 
 def _has_at(fd: int, overlap: bytes, pos: int) -> bool:

@@ -76,6 +76,10 @@ class Stream:
 
     def _drop(self, c: FileCursor) -> List[RawLine]:
         self.cursors.remove(c)
+        linked = c.placed and c.file.linked()
+        # Let go while its writer may still finish the last line: show it as it is, and when the
+        # file grows again it is taken up at that line's start (the registry's resume point).
+        partial = c.partial_line(0.0, 0.0, force=True) if linked and not c.final else []
         if c is self.live:
             self.live = None
         if self.reg.open_files.get(c.ident) is c:
@@ -84,6 +88,9 @@ class Stream:
             else:  # never read: nothing to remember of it
                 del self.reg.open_files[c.ident]
         self.reg.unwatch_file(c)
+        if linked and not c.final:
+            c.close()
+            return partial
         return c.finish()
 
     def refresh(self, now: float) -> None:
@@ -171,6 +178,7 @@ class Stream:
             known = reg.known.pop(cursor.ident, None)
             if known is not None:
                 cursor.resume(known.pos, known.lineno, known.overlap)
+                cursor.shown = known.shown
         reg.opened(cursor)
         self.cursors.append(cursor)
         self.live = cursor
@@ -181,14 +189,28 @@ class Stream:
     def _unseen_rotations(self, new_live: Optional[Tuple[int, int]]) -> List[str]:
         return self.reg.unseen_rotations(self.path, new_live)
 
-    def _adopt(self, paths: List[str], now: float) -> None:
+    def _adopt(self, paths: List[str], now: float, before: Optional[FileCursor] = None) -> None:
+        """Files met while live, each placed lazily when its turn comes, read before `before` (by
+        default the live file), oldest first among those not read yet."""
+        before = before or self.live
+        at = self.cursors.index(before) if before is not None else len(self.cursors)
+        waiting = []
+        for x in self.cursors[:at]:  # met earlier and not read yet: they and the new ones, by age
+            if not x.placed or (x.pos == 0 and x.lineno == 0 and not x.splitter.pending):
+                waiting.append(x)
+        for x in waiting:
+            self.cursors.remove(x)
         for path in paths:
             c = self._open_extra(path, now)
             if c is not None:
                 self._retire(c, now)
+                waiting.append(c)
+        waiting.sort(key=lambda x: (_mtime(x), x.placed))  # same tick: the rotated copy is the older
+        at = self.cursors.index(before) if before is not None else len(self.cursors)
+        self.cursors[at:at] = waiting
 
     def _open_extra(self, path: str, now: float) -> Optional[FileCursor]:
-        """Opens a file met while live, placed lazily, inserted before the live one."""
+        """Opens a file met while live, placed lazily (not yet in the list)."""
         reg = self.reg
         try:
             f = reg.reader.open(path)
@@ -201,8 +223,6 @@ class Stream:
         c.placed = False
         c.last_growth = now
         reg.opened(c)
-        at = self.cursors.index(self.live) if self.live is not None else len(self.cursors)
-        self.cursors.insert(at, c)
         return c
 
     def advance(self, newer: List[Tuple[tuple, str]], now: float, *, old: List[str] = ()) -> None:
@@ -233,8 +253,13 @@ class Stream:
         rc, lines, detail = take_rest_from_copy(reg, c, now)
         if rc is not None:
             self.cursors.insert(self.cursors.index(c), rc)
+        # Contents we never saw (truncated again while we were stalled) come before c's new ones.
+        later = [x for x in self.cursors[self.cursors.index(c) + 1:] if not x.placed and x is not self.live]
+        for x in later:
+            self.cursors.remove(x)
+        self.cursors[self.cursors.index(c):self.cursors.index(c)] = later
+        self._adopt(reg.unseen_rotations(self.path, c.ident), now, before=c)
         if c is self.live:
-            self._adopt(self._unseen_rotations(None), now)
             self.set(TRUNCATED, detail)
         return lines
 
@@ -252,6 +277,7 @@ class Stream:
                     self._drop(c)
                     return [], True
                 c.resume(p.pos, p.lineno, p.overlap)
+                c.shown = p.shown
                 c.placed = True
             try:
                 lines, eof, rewritten = await c.read_block(now)
@@ -308,3 +334,10 @@ class Stream:
             c.close()
         self.cursors.clear()
         self.live = None
+
+
+def _mtime(c: FileCursor) -> int:
+    try:
+        return c.file.fstat().st_mtime_ns
+    except OSError:
+        return 0
