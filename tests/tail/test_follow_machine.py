@@ -714,8 +714,23 @@ FINDINGS = {
         state.write_lines(n=1, pad=b'', w=1)
         state.atomic_replace(cont=True, n=0, pad=b'')
         state.pump()"""),
+    "N5 copytruncate while stalled, regrown to exactly our offset": (PathMachine, """
+        state.copytruncate(name='elsewhere')
+        state.pump()
+        state.write_lines(n=1, pad=b'', w=0)
+        state.pump()
+        state.copytruncate(name='1')
+        state.write_lines(n=1, pad=b'', w=0)
+        state.pump()"""),
+    "N6 directory made again, then a log created and renamed while stalled": (PathMachine, """
+        state.replace_directory(create=False, move=False)
+        state.pump()
+        state.reopen(w=0)
+        state.write_lines(n=1, pad=b'', w=0)
+        state.rename_rotation(create=False)
+        state.pump()"""),
 }
-OPEN = {"N3b", "N4"}  # findings the follower at hand still fails
+OPEN = {"N5", "N6"}  # findings the follower at hand (cb0e001) still fails
 
 
 def replay(machine: type[FollowMachine], steps: str) -> None:
