@@ -31,6 +31,7 @@ class FileCursor:
         "ident",
         "last_growth",
         "lineno",
+        "mtime",
         "placed",
         "pos",
         "reader",
@@ -63,6 +64,7 @@ class FileCursor:
         self.placed = True
         self.shown = -1  # bytes of the unfinished last line already delivered as partial; -1: none
         self.watch: int | None = None  # inotify watch on the file itself, while it lingers
+        self.mtime = -1  # modification time at our last read
 
     @property
     def retired(self) -> bool:
@@ -147,12 +149,19 @@ class FileCursor:
     async def read_block(self, now: float, block: int = READ_BLOCK) -> tuple[list[RawLine], bool, bool]:
         """Reads one block. Returns (lines, at_eof, rewritten): rewritten means the content we were
         reading is gone from this file (truncated, or truncated and written again past our offset)."""
-        size = self.file.fstat().st_size
+        st = self.file.fstat()
+        size = st.st_size
         if size < self.pos:
             return [], False, True
         limit = size if self.stop_at is None else min(size, self.stop_at)
         if self.pos >= limit:
+            if st.st_mtime_ns != self.mtime and self.head:
+                # Written to without growing: truncated and regrown to exactly our offset?
+                self.mtime = st.st_mtime_ns
+                if self.rewritten():
+                    return [], False, True
             return [], True, False
+        self.mtime = st.st_mtime_ns
         k = len(self._overlap)
         want = min(block, limit - self.pos)
         hn = len(self.head) if self.pos >= len(self.head) else 0

@@ -141,8 +141,8 @@ class Stream:
     def look_beside(self, now: float) -> None:
         """A rotated copy we never read may have appeared beside the live file without the file
         changing (truncated twice while we were stalled, before we read anything of it)."""
-        if self.live is not None:
-            self._adopt(self._unseen_rotations(self.live.ident), now)
+        # With no live file too: a log made and rotated away while we were stalled (or waiting).
+        self._adopt(self._unseen_rotations(self.live.ident if self.live is not None else None), now)
 
     def _open(self, now: float, *, rotated: bool, detail: str = "", path: Optional[str] = None) -> Optional[FileCursor]:
         reg = self.reg
