@@ -33,6 +33,11 @@ class Decoder:
         self._letters = {s.letter: s for s in catalogue.severities if not s.unknown}
         self._unknown = catalogue.unknown
 
+    @property
+    def cached_names(self) -> int:
+        """How many event names the catalogue look-up remembers: at most 10,000, whatever a log invents."""
+        return len(self._entries)
+
     def decode(self, data: bytes, source: str = "", line: int = 0, *, cut: bool = False) -> Event:
         if data.endswith(b"\n"):
             data = data[:-1]

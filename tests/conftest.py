@@ -33,3 +33,41 @@ def decoder(catalogue):
     """A fresh Decoder per test (a Decoder reorders its layouts as it goes)."""
     from console.decoder import Decoder
     return Decoder(catalogue)
+
+
+@pytest.fixture
+def decode(catalogue):
+    """decode(lines, source="demo.log", first=1): text lines to fresh Events, numbered from `first`
+    (a model numbers the events it holds, so never share Events between models or apps)."""
+    from console.decoder import Decoder
+    decoder = Decoder(catalogue)
+
+    def run(lines: list[str], source: str = "demo.log", first: int = 1):
+        return [decoder.decode(line.encode(), source, i) for i, line in enumerate(lines, first)]
+    return run
+
+
+@pytest.fixture(scope="session")
+def themes(catalogue):
+    """The shipped themes, loaded once."""
+    from console.themes_data import load_themes
+    return load_themes(catalogue=catalogue)
+
+
+@pytest.fixture
+def make_app(catalogue, themes):
+    """ConsoleApp built the way launch() builds it (for the shipped catalogue, or `cat`), with a clock
+    that moves only when the test says (screen_helpers.FrozenClock). For tests/ui and tests/hostile."""
+    from screen_helpers import FrozenClock
+
+    from console.ui.app import ConsoleApp
+
+    classes = {}
+
+    def make(*, cat=None, theme: str = "smtp-dark", history: int = 100_000, clock=None, source=None):
+        cat = cat or catalogue
+        if id(cat) not in classes:
+            classes[id(cat)] = ConsoleApp.for_catalogue(cat)
+        return classes[id(cat)](catalogue=cat, themes=themes, theme=theme, history=history, source=source,
+                                clock=clock or FrozenClock())
+    return make

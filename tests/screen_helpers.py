@@ -51,9 +51,15 @@ class FakeSource:
         self.queue.put_nowait(Batch(raw, [changed], backfill=backfill))
 
 
+def _composed(app) -> list:
+    """The rows of the screen as composed now, what the terminal would show. Textual has no public
+    way to read them: this is the one place the tests reach inside it (textual is pinned)."""
+    return app.screen._compositor.render_strips()
+
+
 def screen_lines(app) -> list[str]:
     """The text of every row of the screen as composed now (what the terminal would show)."""
-    return [strip.text for strip in app.screen._compositor.render_strips()]
+    return [strip.text for strip in _composed(app)]
 
 
 def screen_text(app) -> str:
@@ -61,8 +67,36 @@ def screen_text(app) -> str:
 
 
 def screen_segments(app):
-    for strip in app.screen._compositor.render_strips():
+    for strip in _composed(app):
         yield from strip
+
+
+def record_notifications(app, *, show: bool = False) -> list[tuple[str, dict]]:
+    """Every notification the app raises from now on, as (message, keyword arguments); shown as a
+    toast too with `show` (an instance attribute shadows App.notify, the public way to raise one)."""
+    calls: list[tuple[str, dict]] = []
+    notify = app.notify
+
+    def record(message, **kw):
+        calls.append((message, kw))
+        if show:
+            notify(message, **kw)
+    app.notify = record
+    return calls
+
+
+def width_tables(since: tuple[int, int] = (9, 0)) -> list[str]:
+    """The Unicode versions rich has a cell-width table for, from `since` (9.0: glibc 2.26, 2017) to the
+    newest, oldest first. rich.cells.load_cell_table answers a version it has no table for with the
+    one before, so asking for every major.minor finds each table once."""
+    from rich.cells import load_cell_table
+
+    def key(version: str) -> tuple[int, ...]:
+        return tuple(map(int, version.split(".")))
+    newest = key(load_cell_table("latest").unicode_version)[0]
+    found = {load_cell_table(f"{major}.{minor}.0").unicode_version
+             for major in range(since[0], newest + 1) for minor in range(10)}
+    return sorted((v for v in found if key(v)[:2] >= since), key=key)
 
 
 def list_rows(app) -> list[str]:

@@ -1,15 +1,14 @@
-"""Fixtures for the hostile suite: a site layout that lets strangers' text into every field, the app
-built as launch() builds it, and a source the test feeds by hand."""
+"""Fixtures for the hostile suite: a site layout that lets strangers' text into every field (the app,
+make_app, is built in tests/conftest.py; a source the test feeds by hand is screen_helpers.FakeSource)."""
 
 from __future__ import annotations
 
-from datetime import datetime
 from pathlib import Path
 
 import pytest
 
 from screen_helpers import (FakeSource, FrozenClock, list_rows, panel_text,  # noqa: F401
-                            screen_lines, screen_segments, settle, wait_until as until)
+                            record_notifications, screen_lines, screen_segments, settle, wait_until as until)
 
 # One permissive site layout: every field is "anything but |", so hostile text reaches the time, host,
 # program, pid, letter, facility and event columns, not only the message.
@@ -19,7 +18,6 @@ layouts:
     time: iso
     regex: '^(?P<timestamp>[^|]*)\|(?P<host>[^|]*)\|(?P<program>[^|]*)\|(?P<pid>[^|]*)\|(?P<letter>[^|])\|(?P<facility>[^|]*)\|(?P<event>[^|]*)\|(?P<message>.*)$'
 """
-FIXED_START = datetime(2026, 11, 24, 9, 0, 0)
 
 
 def pipe_line(*, ts: str = "2026-11-24 10:00:00.000", host: str = "mail1", program: str = "smtpsrvr",
@@ -40,20 +38,3 @@ def site_catalogue(site_dir):
     from console.catalogue_loader import load_catalogue
     return load_catalogue([site_dir])
 
-
-@pytest.fixture(scope="session")
-def themes(catalogue):
-    from console.themes_data import load_themes
-    return load_themes(catalogue=catalogue)
-
-
-@pytest.fixture
-def make_app(catalogue, themes):
-    """ConsoleApp built the way launch() builds it (for any catalogue), with a frozen clock."""
-    from console.ui.app import ConsoleApp
-
-    def make(*, cat=None, theme: str = "smtp-dark", history: int = 100_000, source=None):
-        cat = cat or catalogue
-        return ConsoleApp.for_catalogue(cat)(catalogue=cat, themes=themes, theme=theme, history=history,
-                                             source=source, clock=FrozenClock())
-    return make

@@ -17,9 +17,9 @@ import unicodedata
 from pathlib import Path
 
 from hypothesis import HealthCheck, settings
+from log_writer import Writer  # noqa: F401  (a real writer process holding a log open, for the hostile tests)
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
-WRITER = Path(__file__).with_name("writer.py")
 
 # -- fuzzing budget: short and deterministic in CI, long on request ------------------------------
 
@@ -112,50 +112,6 @@ def wait_sync(cond, timeout: float = 10.0, what: str = "condition", step: float 
         if time.monotonic() > deadline:
             raise AssertionError(f"timed out after {timeout}s waiting for {what}")
         time.sleep(step)
-
-
-# -- a real writer ----------------------------------------------------------------------------
-
-class Writer:
-    """tests/hostile/writer.py in its own process, holding `path` open; each command waits for "ok"."""
-
-    def __init__(self, path: os.PathLike | str) -> None:
-        self.path = os.fspath(path)
-        self.proc: asyncio.subprocess.Process | None = None
-
-    async def __aenter__(self) -> "Writer":
-        self.proc = await asyncio.create_subprocess_exec(
-            sys.executable, str(WRITER), self.path, stdin=asyncio.subprocess.PIPE,
-            stdout=asyncio.subprocess.PIPE)
-        return self
-
-    async def __aexit__(self, *exc) -> None:
-        proc = self.proc
-        if proc is not None and proc.returncode is None:
-            try:
-                proc.stdin.write(b"exit\n")
-                await proc.stdin.drain()
-                await asyncio.wait_for(proc.wait(), 10)
-            except (OSError, TimeoutError):
-                proc.kill()
-                await proc.wait()
-
-    async def send(self, cmd: str, arg: bytes | str = b"", timeout: float = 30.0) -> None:
-        if isinstance(arg, str):
-            arg = arg.encode("utf-8")
-        if b"\n" in arg or any(b >= 0x80 or b < 0x20 for b in arg):
-            cmd, arg = cmd + ":esc", arg.decode("latin-1").encode("unicode_escape")
-        assert self.proc is not None
-        self.proc.stdin.write(cmd.encode() + b" " + arg + b"\n")
-        await self.proc.stdin.drain()
-        answer = await asyncio.wait_for(self.proc.stdout.readline(), timeout)
-        assert answer == b"ok\n", f"writer said {answer!r} to {cmd}"
-
-    async def line(self, text: bytes | str) -> None:
-        await self.send("line", text)
-
-    async def partial(self, text: bytes | str) -> None:
-        await self.send("partial", text)
 
 
 # -- the command line, as a user runs it ------------------------------------------------------

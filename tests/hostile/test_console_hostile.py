@@ -13,7 +13,8 @@ from rich.cells import cell_len
 from console.decoder import Decoder
 from console.tail import Follower
 
-from .conftest import list_rows, panel_text, pipe_line, screen_lines, screen_segments, settle, until
+from .conftest import (list_rows, panel_text, pipe_line, record_notifications, screen_lines, screen_segments,
+                       settle, until)
 from .helpers import PAYLOADS, Writer, assert_inert
 
 SIZE = (160, 45)
@@ -52,6 +53,7 @@ async def test_hostile_text_in_every_field_is_literal_on_screen(make_app, site_c
     events = [decoder.decode(line.encode(), "hostile\x1b[31m\u202e.log", n) for n, line in enumerate(lines, 1)]
     assert all(ev.layout == "hostile-pipes" for ev in events)
     async with app.run_test(size=SIZE, notifications=True) as pilot:
+        notes = record_notifications(app, show=True)
         app.ingest(events)  # live: the critical one raises a toast
         await settle(pilot)
         screen = "\n".join(screen_lines(app))
@@ -60,16 +62,14 @@ async def test_hostile_text_in_every_field_is_literal_on_screen(make_app, site_c
         rows = "\n".join(list_rows(app))
         for literal in ("[b]bold[/b]", "[@click=app.quit]quit[/]", "\\e[2J", "\\x9b2J", "\\u202e", "\\u200b"):
             assert literal in rows, literal
-        assert any("MTA_SMTP-Critical" in n.message and "[@click=app.quit]" in n.message
-                   for n in app._notifications)
+        assert any("MTA_SMTP-Critical" in message and "[@click=app.quit]" in message for message, _ in notes)
         # the panel's text for every hostile event, and on screen for a few: text, title, raw line literal
         from console.ui.detail_panel import describe
         for ev in events:
             app.panel.body.update(describe(ev, site_catalogue))
             assert_inert(panel_text(app), f"the panel on {ev.raw[:30]!r}")
         for index in (1, 7, len(events) - 1):
-            app.event_list._set_cursor(index)
-            await pilot.press("enter")
+            await pilot.press("home", *["down"] * index, "enter")
             await settle(pilot)
             assert app.event_list.current is events[index]
             assert_inert(str(app.panel.border_title), "the panel title", allow_newlines=False)
@@ -134,10 +134,20 @@ async def test_hostile_text_in_the_time_field_is_literal_on_screen(make_app, sit
 
 # -- the real tailer behind the console ------------------------------------------------------
 
-def _follow(paths, **kwargs) -> Follower:
-    kwargs.setdefault("rotate_grace", 0.3)
-    kwargs.setdefault("lines", 0)
-    return Follower([os.fspath(p) for p in paths], **kwargs)
+@pytest.fixture
+async def followed(make_app):
+    """followed(paths, **kwargs) -> (app, follower): the console on a real Follower of `paths` (new lines
+    only, a short rotate grace); every follower is closed at teardown."""
+    followers: list[Follower] = []
+
+    def start(paths, **kwargs):
+        kwargs.setdefault("rotate_grace", 0.3)
+        kwargs.setdefault("lines", 0)
+        followers.append(Follower([os.fspath(p) for p in paths], **kwargs))
+        return make_app(source=followers[-1]), followers[-1]
+    yield start
+    for follower in followers:
+        await follower.aclose()
 
 
 def _header(app) -> str:
@@ -149,10 +159,9 @@ def _line(tag: str, n: int) -> bytes:
         tag.encode(), n)
 
 
-async def test_source_faults_show_in_the_header_the_rest_keeps_flowing_and_it_heals(make_app, tmp_path):
+async def test_source_faults_show_in_the_header_the_rest_keeps_flowing_and_it_heals(followed, tmp_path):
     a, b = tmp_path / "a.log", tmp_path / "evil\x1b]2;PWNED\x07\u202e.log"
-    follower = _follow([a, b])
-    app = make_app(source=follower)
+    app, _ = followed([a, b])
     async with Writer(a) as wa, Writer(b) as wb:
         async with app.run_test(size=SIZE) as pilot:
             await until(pilot, lambda: "following" in _header(app), what="following")
@@ -180,13 +189,11 @@ async def test_source_faults_show_in_the_header_the_rest_keeps_flowing_and_it_he
                 await until(pilot, lambda: any(f"(a {n})" in r for r in list_rows(app)), what=f"a line {n}")
                 await until(pilot, lambda: "a.log following" in _header(app), what="a.log following again")
             assert app.is_running
-    await follower.aclose()
 
 
-async def test_a_50_mb_line_reaches_the_console_cut_and_the_next_line_too(make_app, tmp_path):
+async def test_a_50_mb_line_reaches_the_console_cut_and_the_next_line_too(followed, tmp_path):
     a = tmp_path / "a.log"
-    follower = _follow([a])
-    app = make_app(source=follower)
+    app, _ = followed([a])
     async with Writer(a) as w:
         async with app.run_test(size=SIZE) as pilot:
             await until(pilot, lambda: "following" in _header(app), what="following")
@@ -200,7 +207,6 @@ async def test_a_50_mb_line_reaches_the_console_cut_and_the_next_line_too(make_a
             await pilot.press("home", "enter")
             await settle(pilot)
             assert "line cut at the length limit" in panel_text(app)
-    await follower.aclose()
 
 
 async def test_a_cut_line_is_marked_in_the_list(make_app, catalogue):
@@ -213,10 +219,9 @@ async def test_a_cut_line_is_marked_in_the_list(make_app, catalogue):
         assert "[cut]" in list_rows(app)[0]
 
 
-async def test_a_burst_of_100000_lines_and_the_console_still_answers(make_app, tmp_path):
+async def test_a_burst_of_100000_lines_and_the_console_still_answers(followed, tmp_path):
     a = tmp_path / "a.log"
-    follower = _follow([a])
-    app = make_app(source=follower)
+    app, _ = followed([a])
     async with Writer(a) as w:
         async with app.run_test(size=SIZE) as pilot:
             await until(pilot, lambda: "following" in _header(app), what="following")
@@ -232,7 +237,6 @@ async def test_a_burst_of_100000_lines_and_the_console_still_answers(make_app, t
             await until(pilot, lambda: app.model.total == 100_001, what="one more while paused")
             await until(pilot, lambda: "PAUSED" in _header(app) and "+1 new" in _header(app)
                         and "dropped 1" in _header(app), what="the header to count it")
-    await follower.aclose()
 
 
 async def test_resized_to_20x5_and_back(make_app, catalogue):
@@ -308,12 +312,11 @@ async def test_odd_bytes_each_become_a_visible_event(make_app, catalogue):
         assert app.is_running
 
 
-async def test_a_gigabyte_without_a_newline_does_not_stall_the_console(make_app, tmp_path):
+async def test_a_gigabyte_without_a_newline_does_not_stall_the_console(followed, tmp_path):
     a = tmp_path / "zero.log"
     with open(a, "wb") as f:
         f.truncate(1 << 30)
-    follower = _follow([a], lines=1000)
-    app = make_app(source=follower)
+    app, follower = followed([a], lines=1000)
     async with app.run_test(size=SIZE) as pilot:
         await until(pilot, lambda: "zero.log following" in _header(app) and not app.backfilling, what="following")
         assert follower.reader.bytes_read < 100 << 20
@@ -321,18 +324,16 @@ async def test_a_gigabyte_without_a_newline_does_not_stall_the_console(make_app,
             f.write(b"\n" + _line("a", 1) + b"\n")
         await until(pilot, lambda: any("(a 1)" in r for r in list_rows(app)), what="the line after it")
         assert len(app.model.view) == 1
-    await follower.aclose()
 
 
-async def test_the_console_never_writes_locks_or_runs_its_logs(make_app, tmp_path, monkeypatch):
+async def test_the_console_never_writes_locks_or_runs_its_logs(followed, tmp_path, monkeypatch):
     from .helpers import WRITE_FLAGS, fd_flags_under, read_only_guard
     logs = tmp_path / "logs"
     logs.mkdir()
     a = logs / "mta-event.log"
     a.write_bytes(b"2026-11-24 10:00:00.000 p[1] C-MTA_SMTP-Critical: $(touch PWNED) `reboot`; rm -rf / | sh\n")
     with read_only_guard(logs, monkeypatch) as (opened, spawned):
-        follower = _follow([a, logs / "mta-event*.log"], lines=10)
-        app = make_app(source=follower)
+        app, follower = followed([a, logs / "mta-event*.log"], lines=10)
         async with app.run_test(size=SIZE) as pilot:
             await until(pilot, lambda: len(app.model.view) == 1, what="the line")
             await pilot.press("enter", "y", "a", "A", "o", "h", "backspace", "slash", *"reboot", "enter")

@@ -146,7 +146,7 @@ def test_endless_invented_names_do_not_grow_the_decoder(catalogue):
     for i in range(20_000):
         ev = decoder.decode(b"W-FAC%d-Evt%d: x" % (i, i))
     assert ev.event == "Evt19999" and ev.entry is None
-    assert len(decoder._entries) <= 10_000
+    assert decoder.cached_names <= 10_000
 
 
 # -- line splitting: the batch reader, the tail splitter and stats agree on every byte stream ----

@@ -17,6 +17,7 @@ from console import cli
 from console.catalogue_loader import EVENT_KEYS, FILE_KEYS, LAYOUT_KEYS, SEVERITY_KEYS, load_catalogue
 from console.config import CONFIG_KEYS, load_config
 from console.errors import DataError
+from console.safe_text import visible
 from console.themes_data import THEME_KEYS, load_theme_file
 
 from .helpers import assert_inert, cli_env, fuzz
@@ -232,4 +233,4 @@ def test_any_document_is_accepted_or_refused_with_a_data_error(tmp_path_factory,
     except DataError as exc:
         message = str(exc)
         assert str(f) in message or str(d) in message, message
-        assert "\n" not in cli._one_line(exc)
+        assert "\n" not in visible(message)  # how the command line prints it

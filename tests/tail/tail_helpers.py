@@ -2,14 +2,10 @@
 
 from __future__ import annotations
 
-import asyncio
 import os
-import sys
-from pathlib import Path
 
 from follow_helpers import Collector, wait_for  # noqa: F401  (re-exported for the tail tests)
-
-WRITER = Path(__file__).with_name("writer.py")
+from log_writer import run_writer  # noqa: F401  (re-exported for the tail tests)
 
 
 def open_fds_under(directory: os.PathLike | str) -> list[str]:
@@ -24,17 +20,6 @@ def open_fds_under(directory: os.PathLike | str) -> list[str]:
         if target.startswith(base):
             found.append(target)
     return found
-
-
-async def run_writer(*args: object, timeout: float = 60.0) -> None:
-    proc = await asyncio.create_subprocess_exec(sys.executable, str(WRITER), *map(str, args))
-    try:
-        rc = await asyncio.wait_for(proc.wait(), timeout)
-    except BaseException:
-        proc.kill()
-        await proc.wait()
-        raise
-    assert rc == 0, f"writer failed with {rc}"
 
 
 def append(path: os.PathLike | str, data: bytes) -> None:

@@ -22,22 +22,13 @@ async def test_idle_with_ten_files_sleeps_until_inotify_wakes_it(tmp_path):
         p.write_bytes(b"x\n")
     c = Collector([str(p) for p in logs], lines=0, rescan_interval=30)
     follower = c.follower
-    waits = 0
-    real_wait = follower._wait
-
-    async def counted_wait(last_batch: float) -> None:
-        nonlocal waits
-        waits += 1
-        await real_wait(last_batch)
-
-    follower._wait = counted_wait
     await c.start()
     try:
         assert follower.watching == "inotify"
-        await wait_for(lambda: waits >= 1, 5, "the follower to go to sleep")
-        waits_before, reads = waits, follower.reader.reads
+        await wait_for(lambda: follower.sleeps >= 1, 5, "the follower to go to sleep")
+        sleeps, reads = follower.sleeps, follower.reader.reads
         await asyncio.sleep(1.0)  # nothing to await: the point is that nothing happens meanwhile
-        assert (waits, follower.reader.reads) == (waits_before, reads), "woke up or read while idle"
+        assert (follower.sleeps, follower.reader.reads) == (sleeps, reads), "woke up or read while idle"
         for i in range(5):
             append(logs[i], b"ping\n")
             await c.wait_lines(i + 1, timeout=10)  # far sooner than the 30 s rescan: inotify woke it

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import re
 
-from .conftest import HOSTILE, SIZE, list_rows, panel_text, screen_lines, screen_text, settle, traffic
+from textual.content import Content
+
+from .conftest import (HOSTILE, SIZE, list_rows, panel_text, record_notifications, screen_lines, screen_text,
+                       settle, traffic)
 
 RAW_CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 LITERALS = ["[b]x[/b]", "[@click=app.quit]q[/]", "\\e[2J", "\\e]52;c;SGVsbG8=\\x07", "\\u202e", "\\x00"]
@@ -74,12 +77,12 @@ async def test_hostile_critical_notification_is_literal(make_app, decode):
     line = HOSTILE.replace(" W-MTA_SMTP-DNSBLfailed", " C-MTA_SMTP-Critical")
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await settle(pilot)
+        notes = record_notifications(app, show=True)
         app.ingest(decode([line]))
         await settle(pilot)
-        notes = list(app._notifications)
-        assert len(notes) == 1 and notes[0].markup is False
-        assert "[b]x[/b] [@click=app.quit]q[/]" in notes[0].message
-        assert_inert(notes[0].message)
+        assert len(notes) == 1 and notes[0][1]["markup"] is False
+        assert "[b]x[/b] [@click=app.quit]q[/]" in notes[0][0]
+        assert_inert(notes[0][0])
         # the toast on screen: literal, and clicking it does not quit
         toast_row = next((i for i, r in enumerate(screen_lines(app)) if "[@click=app.quit]" in r
                           and "MTA_SMTP-Critical:" in r), None)
@@ -116,5 +119,5 @@ async def test_panel_title_is_not_markup(make_app, catalogue):
     async with app.run_test(size=SIZE) as pilot:
         app.ingest([ev], live=False)
         await pilot.press("enter")
-        assert app.panel._border_title.plain == "[b]FAC-[@click=app.quit]x"
+        assert Content.from_markup(app.panel.border_title).plain == "[b]FAC-[@click=app.quit]x"
         assert "Unknown event: [b]FAC-[@click=app.quit]x is not in the catalogue" in panel_text(app)

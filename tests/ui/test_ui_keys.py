@@ -13,20 +13,15 @@ from textual.widgets import Input
 from console.simulator import Simulator
 from console.ui.help_screen import HelpScreen
 
-from .conftest import (FIXED_START, SIZE, FakeSource, FrozenClock, list_rows, panel_text, screen_text,
-                       settle, traffic, wait_until)
+from .conftest import (FIXED_START, SIZE, FakeSource, FrozenClock, list_rows, panel_text,
+                       record_notifications, screen_text, settle, traffic, wait_until)
 
 
-def status(app) -> str:
-    """The header as it stands now (the app itself rebuilds it on a 0.25 s tick, never per line)."""
-    app._refresh_status()
-    return app.status.content.plain
-
-
-def record_notifications(app) -> list[tuple[str, dict]]:
-    calls: list[tuple[str, dict]] = []
-    app.notify = lambda message, **kw: calls.append((message, kw))  # instance attribute shadows App.notify
-    return calls
+async def header(pilot) -> str:
+    """The header once the app has caught up (it redraws it after a batch or a key, and on a 0.25 s
+    tick; never per line)."""
+    await settle(pilot)
+    return pilot.app.status.content.plain
 
 
 def line(sev_letter: str, name: str, message: str, when: str = "2026-11-24 09:30:00.000",
@@ -90,7 +85,7 @@ async def test_severity_keys_hide_and_show(make_app, decode, catalogue):
             assert app.model.filter.severities == {s.name for s in catalogue.severities} - {name}, key
             assert len(app.model.view) == total - of_this, key
             assert all(app.model.view[i].sev.name != name for i in range(len(app.model.view))), key
-            assert re.search(rf"\b{name}\b", status(app))  # the level stays in the header, struck out
+            assert re.search(rf"\b{name}\b", await header(pilot))  # the level stays in the header, struck out
             await pilot.press(key)
             assert name in app.model.filter.severities, key
             assert len(app.model.view) == total, key
@@ -194,14 +189,14 @@ async def test_slash_filters_live_enter_keeps_escape_clears(make_app, sim, decod
         assert app.model.filter.text.text == "spf"
         assert len(app.model.filter.severities) == len(app.catalogue.severities)
         assert seqs(app.model.view) == expect
-        assert "filter: /spf/" in status(app)
+        assert "filter: /spf/" in await header(pilot)
         await pilot.press("enter")
         assert not app.filter_bar.display and app.focused is app.event_list
         assert seqs(app.model.view) == expect  # Enter keeps the filter
         await pilot.press("escape")  # on the list, Escape clears it
         assert app.model.filter.text.text == ""
         assert len(app.model.view) == 200
-        assert "filter:" not in status(app)
+        assert "filter:" not in await header(pilot)
         # Escape in the bar clears too
         await pilot.press("slash", "s", "p", "f")
         assert len(app.model.view) == len(expect)
@@ -250,7 +245,7 @@ async def test_invalid_regex_gives_a_note_and_matches_as_text(make_app, sim, dec
         await pilot.press("slash", "[", "b")
         assert app.model.filter.text.text == "[b"
         assert "not a valid regex" in app.model.filter.text.note
-        assert "not a valid regex" in status(app)
+        assert "not a valid regex" in await header(pilot)
         assert [app.model.view[i].raw for i in range(len(app.model.view))] == [lines[-1]]
 
 
@@ -268,7 +263,7 @@ async def test_catastrophic_regex_gives_a_note_and_does_not_hang(make_app, decod
             assert time.monotonic() - t0 < 10
             assert app.model.filter.text.text == "(a+)+$"
             assert "nested repetition" in app.model.filter.text.note
-            assert "nested repetition" in status(app)
+            assert "nested repetition" in await header(pilot)
             assert len(app.model.view) == 0  # matched as the literal text, which no line holds
     finally:
         faulthandler.cancel_dump_traceback_later()
@@ -298,7 +293,7 @@ async def test_o_only_this_event_and_backspace_back(make_app, decode, catalogue)
         assert names == {(ev.facility, ev.event)}
         assert len(app.model.view) == sum((e.facility, e.event) == (ev.facility, ev.event) for e in events)
         assert app.event_list.current is ev  # paused: the cursor stays on the event
-        assert f"only {ev.facility}-{ev.event}" in status(app)
+        assert f"only {ev.facility}-{ev.event}" in await header(pilot)
         await pilot.press("backspace")
         assert app.model.filter.event is None
         assert seqs(app.model.view) == before
@@ -333,7 +328,7 @@ async def test_h_only_this_caller_address_and_back(make_app, decode, catalogue):
         view = [app.model.view[i] for i in range(len(app.model.view))]
         assert len(view) >= 2 and ev in view
         assert all(e.host == address or address in e.params.values() for e in view)
-        assert f"only {address}" in status(app)
+        assert f"only {address}" in await header(pilot)
         await pilot.press("backspace")
         assert app.model.filter.value is None and len(app.model.view) == len(events)
 
@@ -366,21 +361,23 @@ async def test_pause_keeps_the_cursor_counts_new_and_resume_jumps_to_newest(make
         await pilot.press(pause_key)
         assert not el.following
         paused_on = el.current.seq
-        assert "PAUSED" in status(app) and "FOLLOWING" not in status(app)
+        assert "PAUSED" in await header(pilot) and "FOLLOWING" not in await header(pilot)
         for n in range(1, 4):
             app.ingest(decode([next(it) for _ in range(60)], first=100 * n + 1))
             await settle(pilot)
             assert el.current.seq == paused_on
-            assert app._new_while_paused == 60 * n
-            assert f"+{60 * n} new" in status(app)
+            assert f"+{60 * n} new" in await header(pilot)
             assert el.scroll_offset.y <= el.cursor < el.scroll_offset.y + el.size.height
         await pilot.press(resume_key)
         await settle(pilot)
         assert el.following
         assert el.current.seq == app.model.view[-1].seq == 280
-        assert app._new_while_paused == 0 and "new (G" not in status(app)
-        assert "FOLLOWING" in status(app)
+        assert "new (G" not in await header(pilot)
+        assert "FOLLOWING" in await header(pilot)
         assert el.scroll_offset.y == el.max_scroll_y  # the newest row is on screen
+        await pilot.press("space")  # paused again: nothing new yet, the count was reset
+        assert "PAUSED" in await header(pilot) and "new (G" not in await header(pilot)
+        await pilot.press("G")
         app.ingest(decode([next(it) for _ in range(5)], first=1000))
         await settle(pilot)
         assert el.current.seq == 285
@@ -425,7 +422,7 @@ async def test_events_arriving_while_filtered_keep_the_list_correct(make_app, ca
         await wait_until(pilot, lambda: len(app.model.held) == 380, what="paused batch")
         await settle(pilot)
         assert app.event_list.current.seq == paused_on
-        assert app._new_while_paused == matching > 0
+        assert matching > 0 and f"+{matching} new (G to follow)" in await header(pilot)
         held = list(app.model.held)
         assert seqs(app.model.view) == [e.seq for e in held if "connection" in e.raw.lower()]
         await pilot.press("G")
@@ -474,7 +471,7 @@ async def test_a_acknowledges_the_selected_event(make_app, decode, catalogue):
         await start(app, pilot, events)
         unacked = app.model.unacked
         assert unacked == sum(e.sev.name in alerting for e in events) > 0
-        assert f"{unacked} unacknowledged" in status(app)
+        assert f"{unacked} unacknowledged" in await header(pilot)
         await pilot.press("3")  # only critical, fatal and error
         await pilot.press("enter")
         ev = app.event_list.current
@@ -482,7 +479,7 @@ async def test_a_acknowledges_the_selected_event(make_app, decode, catalogue):
         await pilot.press("a")
         assert app.model.is_acked(ev)
         assert app.model.unacked == unacked - 1
-        assert f"{unacked - 1} unacknowledged" in status(app)
+        assert f"{unacked - 1} unacknowledged" in await header(pilot)
         assert "- acknowledged" in panel_text(app)  # the open panel follows the ack
         await pilot.press("a")  # twice is once
         assert app.model.unacked == unacked - 1
@@ -501,7 +498,7 @@ async def test_A_acknowledges_all_like_it(make_app, decode, catalogue):
         assert all(app.model.is_acked(e) for e in events if e.event == "Error")
         assert not app.model.is_acked(events[5])
         assert any("Acknowledged 6 × MTA_SMTP-Error" in m for m, _ in calls)
-        assert "1 unacknowledged" in status(app)
+        assert "1 unacknowledged" in await header(pilot)
 
 
 # -- notifications -------------------------------------------------------------------------------
@@ -637,10 +634,16 @@ async def test_question_mark_help_lists_every_key(make_app):
 async def test_palette_lists_every_action_and_theme(make_app, themes):
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
-        titles = {cmd.title for cmd in app.get_system_commands(app.screen)}
-        for binding in app.BINDINGS:
-            # titled by what the key does, in the help's words
-            assert app._describe(binding).capitalize() in titles, binding.description
+        await pilot.press("question_mark")
+        words = dict(app.screen.rows)  # what each key does, in the help's words
+        await pilot.press("escape")
+        commands = list(app.get_system_commands(app.screen))
+        titles = {cmd.title for cmd in commands}
+        # every key of the app, titled by what it does in the help's words (Esc: the help says more)
+        by_keys = {cmd.help[len("key: "):]: cmd.title for cmd in commands if cmd.help.startswith("key: ")}
+        assert len(by_keys) == len(app.BINDINGS)
+        for keys, title in by_keys.items():
+            assert keys == "Esc" or title == words[keys].capitalize(), keys
         for name in themes:
             assert f"Theme: {name}" in titles
 
@@ -696,7 +699,7 @@ async def test_history_cap_drops_the_oldest_and_the_header_counts_them(make_app,
         await start(app, pilot, events)
         assert len(app.model.held) == 50 and app.model.dropped == 30
         assert [e.seq for e in app.model.held] == list(range(31, 81))
-        assert "dropped 30" in status(app) and "held 50/50" in status(app)
+        assert "dropped 30" in await header(pilot) and "held 50/50" in await header(pilot)
         assert sum(app.model.counts.values()) == 50
         # filters apply to every held event, and only to held ones
         await pilot.press("i")
@@ -721,7 +724,7 @@ async def test_history_cap_while_paused_keeps_the_cursor_on_its_event(make_app, 
         assert app.model.dropped == 30
         assert el.current is target and el.cursor == 59
         assert el.scroll_offset.y <= el.cursor < el.scroll_offset.y + el.size.height
-        assert "dropped 30" in status(app)
+        assert "dropped 30" in await header(pilot)
 
 
 async def test_header_shows_counts_rate_and_sources(make_app, catalogue):

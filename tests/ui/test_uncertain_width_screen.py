@@ -7,17 +7,17 @@ from __future__ import annotations
 
 import unicodedata
 
-from rich._unicode_data._versions import VERSIONS
 from rich.cells import cell_len
 
 from console.tail.model import SourceState
-from screen_helpers import FakeSource, list_rows, panel_text, screen_lines, settle, wait_until
+from screen_helpers import FakeSource, list_rows, panel_text, screen_lines, settle, wait_until, width_tables
 
 UNCERTAIN = ("\U0001F44D\U0001F3FD \U0001F468\u200d\U0001F469\u200d\U0001F467 \U0001F1EB\U0001F1F7 "
              "\u0928\u092e\u0938\u094d\u0924\u0947 \u0926\u0941\u0928\u093f\u092f\u093e \U0001FAE8 \u2764\ufe0f")
 CERTAIN = "caf\u00e9 \u90ae\u4ef6 \u041f\u0440\u0438\u0432\u0435\u0442"
 LINE = (f"2026-11-24T10:00:00Z mail\U0001F44D\U0001F3FD smtpsrvr\u0947[1]: W-MTA_SMTP-DNSBLfailed: "
         f"{UNCERTAIN} {CERTAIN} end")
+WIDTH_TABLES = width_tables(since=(9, 0))
 SOURCE = "/var/isode/log/mta-event\U0001F468\u200d\U0001F469\u200d\U0001F467.log"
 
 
@@ -25,7 +25,7 @@ def widths(text: str) -> set[int]:
     """The width of a row as terminals of different ages draw it: rich's tables from Unicode 9 to
     the newest, and the simplest wcwidth (two cells for East Asian Wide and Fullwidth, else one)."""
     simple = sum(2 if unicodedata.east_asian_width(c) in ("W", "F") else 1 for c in text)
-    return {simple} | {cell_len(text, v) for v in VERSIONS if tuple(map(int, v.split("."))) >= (9,)}
+    return {simple} | {cell_len(text, v) for v in WIDTH_TABLES}
 
 
 def border_columns(rows: list[str], border: str) -> set[tuple[int, ...]]:

@@ -12,13 +12,12 @@ import unicodedata
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from rich._unicode_data import load as load_cell_table
-from rich._unicode_data._versions import VERSIONS
-from rich.cells import cell_len, get_character_cell_size
+from rich.cells import cell_len, get_character_cell_size, load_cell_table
+from screen_helpers import width_tables
 
 from console.safe_text import for_screen, screen_width, visible
 
-TABLES = [v for v in VERSIONS if tuple(map(int, v.split("."))) >= (9, 0, 0)]
+TABLES = width_tables(since=(9, 0))
 ALL = [chr(cp) for cp in range(0x110000)]
 
 
@@ -29,6 +28,7 @@ def simple_width(text: str) -> int:
 
 def test_tables_cover_unicode_9_to_the_newest():
     assert TABLES[0] == "9.0.0" and len(TABLES) >= 10
+    assert TABLES[-1] == load_cell_table("latest").unicode_version
 
 
 def _cells_in(version: str, width: int) -> set[int]:
