@@ -159,7 +159,7 @@ class ConsoleApp(ExitOnRequest, App[int]):
         self.header.now()
 
     backfilling = property(lambda self: self.intake.backfilling, doc="The history is still being read.")
-    _new_while_paused = property(lambda self: self.intake.new_while_paused)
+    _new_while_paused = property(lambda self: self.intake.new_while_paused)  # for tests written before intake
 
     # -- the header -------------------------------------------------------------------------
     @property
@@ -167,7 +167,7 @@ class ConsoleApp(ExitOnRequest, App[int]):
         """True while the status bar has not caught up with the events taken in."""
         return self.header.pending
 
-    def _refresh_status(self) -> None:
+    def _refresh_status(self) -> None:  # for tests written before the Pacer
         self.header.now()
 
     def _draw_status(self) -> None:
@@ -300,7 +300,7 @@ class ConsoleApp(ExitOnRequest, App[int]):
     def action_help(self) -> None:
         self.push_screen(HelpScreen(help_rows([*self.BINDINGS, *EventList.BINDINGS], self.keys.describe)))
 
-    def _describe(self, binding: Binding) -> str:
+    def _describe(self, binding: Binding) -> str:  # for tests written before ConsoleKeys
         return self.keys.describe(binding)
 
     def get_system_commands(self, screen) -> Iterable[SystemCommand]:
