@@ -10,7 +10,7 @@ from typing import AsyncGenerator, Callable, Dict, List, Optional, Tuple
 from console.tail.backfill import Backfill
 from console.tail.identity import Registry
 from console.tail.inotify import Inotify
-from console.tail.model import Batch, RawLine, SourceState
+from console.tail.model import Batch, RawLine, SourceState, StateBoard
 from console.tail.reading import FileReader
 from console.tail.sources import Sources, parse_specs
 from console.tail.stdin import StdinSource
@@ -71,13 +71,12 @@ class Follower:
         self._stdin_fd = stdin
         self._reader = reader or FileReader()
         self._owns_reader = reader is None
-        self._reg = Registry(self._reader, max_line, rotate_grace, partial_after, self._report)
-        self._reg.forget_state = self._forget
+        self._board = StateBoard()
+        self._reg = Registry(self._reader, max_line, rotate_grace, partial_after, self._board.report)
+        self._reg.forget_state = self._board.forget
         self._sources = Sources(parse_specs(paths), self._reg)
-        self._backfill = Backfill(self._reader, max_line, lines, from_start, self._report)
+        self._backfill = Backfill(self._reader, max_line, lines, from_start, self._board.report)
         self._watcher = Watcher(None)
-        self._states: Dict[str, SourceState] = {}
-        self._changes: Dict[str, SourceState] = {}
         self._carry: List[RawLine] = []
         self._stdin: Optional[StdinSource] = None
         self._wake: Optional[asyncio.Event] = None
@@ -93,7 +92,7 @@ class Follower:
         """Current state of each source, keyed by a stable name: the path given, the glob with no
         match yet, or for a glob stream its directory + name with the date taken out.
         SourceState.path is the file being read now."""
-        return dict(self._states)
+        return self._board.snapshot()
 
     @property
     def watching(self) -> str:
@@ -132,80 +131,37 @@ class Follower:
 
     # -- bookkeeping ---------------------------------------------------------------------------
 
-    def _report(self, key: str, state: SourceState) -> None:
-        if self._states.get(key) == state:
-            return
-        self._states[key] = state
-        self._changes[key] = state
-
-    def _forget(self, key: str) -> None:
-        self._states.pop(key, None)
-        self._changes.pop(key, None)
-
-    def _take_changes(self) -> List[SourceState]:
-        out = list(self._changes.values())
-        self._changes.clear()
-        return out
-
     def _wakeup(self) -> None:
         if self._wake is not None:
             self._wake.set()
 
-    def _on_inotify(self) -> None:
-        if self._watcher.on_events():
-            self._wakeup()
-
     # -- waiting ---------------------------------------------------------------------------------
 
     async def _wait(self, last_batch: float) -> None:
-        self.sleeps += 1
         loop = asyncio.get_running_loop()
         wake = self._wake
         assert wake is not None
         gap = self._min_interval - (loop.time() - last_batch)
         if gap > 0:  # under load: let writes pile up a little so batches are worth their redraw
             await asyncio.sleep(gap)
-        ino = self._watcher.inotify
         timeout = self._poll if self._watcher.polling else self._rescan_every
         deadlines = [d for d in (s.next_deadline() for s in self._sources.streams.values()) if d is not None]
         if deadlines:
             timeout = min(timeout, max(0.0, min(deadlines) - time.monotonic()) + 0.01)
-        if ino is not None:
-            loop.add_reader(ino.fileno(), self._on_inotify)
-        try:
-            if not wake.is_set():
-                with contextlib.suppress(asyncio.TimeoutError):
-                    await asyncio.wait_for(wake.wait(), timeout)
-        finally:
-            if ino is not None and not self._closed:
-                loop.remove_reader(ino.fileno())
+        self.sleeps += 1
+        await self._watcher.sleep(wake, timeout, self._wakeup)
 
     # -- reading -------------------------------------------------------------------------------
 
-    async def _read_pass(self, budget: int, byte_budget: int = 32 * 1024 * 1024) -> Tuple[List[RawLine], bool]:
-        """Reads every stream round-robin, a block at a time, until all are drained or the budget is used.
-
-        Returns (lines, more): more means a budget stopped us with data still waiting."""
+    async def _read_pass(self, budget: int) -> Tuple[List[RawLine], bool]:
+        """Standard input first, then every stream round-robin. Returns (lines, more): more means a
+        budget stopped us with data still waiting."""
         out: List[RawLine] = []
-        start_bytes = self._reader.bytes_read
         stdin = self._stdin
         if stdin is not None and stdin.pending:
             out.extend(stdin.take(budget))
-        active = list(self._sources.streams.values())
-        while active:
-            now = time.monotonic()
-            still = []
-            for stream in active:
-                got, progressed = await stream.step(now)
-                out.extend(got)
-                if progressed:
-                    still.append(stream)
-            active = still
-            if len(out) >= budget or self._reader.bytes_read - start_bytes >= byte_budget:
-                return out, bool(active) or bool(stdin and stdin.pending)
-        return out, bool(stdin and stdin.pending)
-
-    # -- the loop ------------------------------------------------------------------------------
+        more = await self._sources.read(out, budget)
+        return out, more or bool(stdin and stdin.pending)
 
     def _look(self, now: float, globs: bool) -> None:
         """Watches first, then the files: a file made just after the watch is set is still found."""
@@ -224,7 +180,7 @@ class Follower:
             self._reg.unwatch_file = self._watcher.unwatch_file
         specs = self._sources.specs
         if any(s.kind == "stdin" for s in specs):
-            self._stdin = StdinSource(self._stdin_fd, self._max_line, self._wakeup, self._report)
+            self._stdin = StdinSource(self._stdin_fd, self._max_line, self._wakeup, self._board.report)
             await self._stdin.start()
         self._look(time.monotonic(), True)
         self._watcher.dirs_changed()
@@ -237,11 +193,11 @@ class Follower:
                 if self._stop:
                     return
                 sent = True
-                yield Batch(lines, self._take_changes(), backfill=True)
+                yield Batch(lines, self._board.take(), backfill=True)
         finally:
             await chunks.aclose()
         if not sent:
-            yield Batch([], self._take_changes(), backfill=True)
+            yield Batch([], self._board.take(), backfill=True)
 
     async def _run(self) -> AsyncGenerator[Batch, None]:
         try:
@@ -277,7 +233,7 @@ class Follower:
                     self._carry = lines[self._max_batch :]
                     del lines[self._max_batch :]
                     more = True
-                states = self._take_changes()
+                states = self._board.take()
                 if lines or states or first:
                     first = False
                     last_batch = loop.time()

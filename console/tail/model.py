@@ -48,3 +48,28 @@ class Batch:
     lines: list[RawLine] = field(default_factory=list)
     states: list[SourceState] = field(default_factory=list)
     backfill: bool = False
+
+
+class StateBoard:
+    """The latest state of every source, and which changed since the last batch took them."""
+
+    def __init__(self) -> None:
+        self._states: dict = {}
+        self._changes: dict = {}
+
+    def report(self, key: str, state: SourceState) -> None:
+        if self._states.get(key) != state:
+            self._states[key] = state
+            self._changes[key] = state
+
+    def forget(self, key: str) -> None:
+        self._states.pop(key, None)
+        self._changes.pop(key, None)
+
+    def take(self) -> list:
+        out = list(self._changes.values())
+        self._changes.clear()
+        return out
+
+    def snapshot(self) -> dict:
+        return dict(self._states)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import fnmatch
 import os
 import stat
+import time
 from dataclasses import dataclass, field
 from typing import Dict, List, Optional, Set
 
@@ -189,6 +190,25 @@ class Sources:
                         stream.refresh(now)
                 else:
                     stream.advance([], now, old=[path])
+
+    async def read(self, out: list, budget: int, byte_budget: int = 32 * 1024 * 1024) -> bool:
+        """Reads every stream round-robin, a block at a time, into out until all are drained or a
+        budget is used up; True when a budget stopped it with data still waiting."""
+        reader = self.reg.reader
+        start_bytes = reader.bytes_read
+        active = list(self.streams.values())
+        while active:
+            now = time.monotonic()
+            still = []
+            for stream in active:
+                got, progressed = await stream.step(now)
+                out.extend(got)
+                if progressed:
+                    still.append(stream)
+            active = still
+            if len(out) >= budget or reader.bytes_read - start_bytes >= byte_budget:
+                return bool(active)
+        return False
 
     def close(self) -> None:
         for stream in self.streams.values():

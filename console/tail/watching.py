@@ -7,10 +7,12 @@ watch and the name is watched again.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import fnmatch
 import os
 import re
-from typing import Dict, List, Optional, Set, Tuple
+from typing import Callable, Dict, List, Optional, Set, Tuple
 
 from console.tail.cursor import FileCursor
 from console.tail.grouping import is_glob, watch_dirs
@@ -153,6 +155,20 @@ class Watcher:
                 self._dir_mtimes[d] = m
                 changed = True
         return changed
+
+    async def sleep(self, wake: asyncio.Event, timeout: float, wakeup: Callable[[], None]) -> None:
+        """Until wake is set (by what the kernel says, through wakeup) or timeout seconds pass."""
+        loop = asyncio.get_running_loop()
+        ino = self.inotify
+        if ino is not None:
+            loop.add_reader(ino.fileno(), lambda: self.on_events() and wakeup())
+        try:
+            if not wake.is_set():
+                with contextlib.suppress(asyncio.TimeoutError):
+                    await asyncio.wait_for(wake.wait(), timeout)
+        finally:
+            if ino is not None and self.inotify is ino:
+                loop.remove_reader(ino.fileno())
 
     @property
     def polling(self) -> bool:
