@@ -78,7 +78,7 @@ class FileCursor:
         self.shown = -1
 
     def generation(self) -> Generation:
-        return Generation(self.head, self.pos, self.lineno, self._overlap)
+        return Generation(self.head, self.pos, self.lineno, self._overlap, source=self.source)
 
     def resume_point(self) -> Generation:
         """Where to take this file up again once closed: at the start of its unfinished line, so
@@ -92,7 +92,7 @@ class FileCursor:
             overlap = os.pread(self.file.fd, n, at - n) if n else b""
         except OSError:
             return self.generation()
-        return Generation(self.head, at, self.lineno, overlap, shown=self.shown)
+        return Generation(self.head, at, self.lineno, overlap, shown=self.shown, source=self.source)
 
     def take_line_state(self, other: FileCursor) -> None:
         """Continue other's byte stream here (its copy): its unfinished line and line numbers."""

@@ -51,6 +51,7 @@ class Generation:
     overlap: bytes = b""
     stamp: Tuple[int, int] = (-1, -1)  # (size, mtime) when recorded: unchanged means nothing new
     shown: int = -1  # bytes of the line at pos already delivered as partial
+    source: str = ""  # the name its lines were delivered under
 
 
 @dataclass
@@ -63,6 +64,7 @@ class Placement:
     skip: bool = False
     note: str = ""
     shown: int = -1
+    source: str = ""
 
 
 _COMPRESSED_SUFFIX = (".gz", ".bz2", ".xz", ".zst", ".Z", ".lz4")
@@ -242,7 +244,7 @@ class Registry:
         known = self.known.pop(ident, None)
         if (known is not None and (not known.head or head_matches(known.head, head)) and size >= known.pos
                 and _has_at(f.fd, known.overlap, known.pos)):
-            return Placement(known.pos, known.lineno, known.overlap, shown=known.shown)
+            return Placement(known.pos, known.lineno, known.overlap, shown=known.shown, source=known.source)
         seen = self.seen.pop(ident, None)
         if seen is not None and head_matches(seen.head, head) and size >= seen.pos:
             return Placement(seen.pos, 0, note="line numbers relative: a file read before")

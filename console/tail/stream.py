@@ -179,6 +179,7 @@ class Stream:
             if known is not None:
                 cursor.resume(known.pos, known.lineno, known.overlap)
                 cursor.shown = known.shown
+                cursor.source = known.source or cursor.source
         reg.opened(cursor)
         self.cursors.append(cursor)
         self.live = cursor
@@ -252,7 +253,12 @@ class Stream:
         reg = self.reg
         rc, lines, detail = take_rest_from_copy(reg, c, now)
         if rc is not None:
-            self.cursors.insert(self.cursors.index(c), rc)
+            # c's unread rest is older than any content met but not read yet (copies of later
+            # generations found while we were stalled): it goes before them.
+            at = self.cursors.index(c)
+            while at > 0 and not self.cursors[at - 1].placed:
+                at -= 1
+            self.cursors.insert(at, rc)
         # Contents we never saw (truncated again while we were stalled) come before c's new ones.
         later = [x for x in self.cursors[self.cursors.index(c) + 1:] if not x.placed and x is not self.live]
         for x in later:
@@ -266,6 +272,12 @@ class Stream:
     async def step(self, now: float) -> Tuple[List[RawLine], bool]:
         """Reads one block from the oldest file with unread bytes. Returns (lines, made_progress)."""
         reg = self.reg
+        if any(not c.placed for c in self.cursors):
+            # Files met and not read yet may be copies of one we are reading: if that one was
+            # truncated, its rest (in one of them) must be read first, so see to it now.
+            for c in list(self.cursors):
+                if c.placed and not c.final and c.rewritten():
+                    return self._recover(c, now), True
         cursors = list(self.cursors)
         for i, c in enumerate(cursors):
             if not c.placed:
@@ -278,6 +290,7 @@ class Stream:
                     return [], True
                 c.resume(p.pos, p.lineno, p.overlap)
                 c.shown = p.shown
+                c.source = p.source or c.source  # taken up again: its lines keep their name
                 c.placed = True
             try:
                 lines, eof, rewritten = await c.read_block(now)
