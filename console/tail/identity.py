@@ -62,7 +62,6 @@ class Placement:
     lineno: int = 0
     overlap: bytes = b""
     skip: bool = False
-    note: str = ""
     shown: int = -1
     source: str = ""
 
@@ -240,31 +239,30 @@ class Registry:
         size = f.fstat().st_size
         other = self.open_files.get(ident)
         if other is not None and other is not cursor:
-            return Placement(skip=True, note=f"same file as {other.source}")
+            return Placement(skip=True)  # the same file, already being read
         known = self.known.pop(ident, None)
-        if (known is not None and (not known.head or head_matches(known.head, head)) and size >= known.pos
+        # Same inode: its start only has to agree, to tell a recycled inode (other bytes) apart.
+        if (known is not None and _prefix_equal(known.head, head) and size >= known.pos
                 and _has_at(f.fd, known.overlap, known.pos)):
             return Placement(known.pos, known.lineno, known.overlap, shown=known.shown, source=known.source)
         seen = self.seen.pop(ident, None)
-        if seen is not None and head_matches(seen.head, head) and size >= seen.pos:
-            return Placement(seen.pos, 0, note="line numbers relative: a file read before")
+        if seen is not None and _prefix_equal(seen.head, head) and size >= seen.pos:
+            return Placement(seen.pos, 0)  # there at start-up: what it had then was history
         for o in list(self.open_files.values()):
             if o is cursor or not o.head or not _same_start(o, head, f.fd):
                 continue
             if o.rewritten():
                 # o was truncated and has not seen it yet: it will read its unread rest from this copy.
-                return Placement(size, 0, skip=False, note=f"copy of {os.path.basename(o.source)}")
+                return Placement(size, 0)
             o_size = o.file.fstat().st_size
             start = min(size, o_size)
             if start and not _same_bytes_before(f.fd, start, o.file.fd):
                 continue
-            return Placement(start, o.lineno if start >= o.pos else 0,
-                             note=f"same content as {os.path.basename(o.source)}")
+            return Placement(start, o.lineno if start >= o.pos else 0)  # o's content (a copy, or mv)
         for gen in reversed(self.past):
             if head_matches(gen.head, head) and (size < gen.pos or _has_at(f.fd, gen.overlap, gen.pos)):
                 start = min(size, gen.pos)
-                return Placement(start, gen.lineno if start == gen.pos else 0,
-                                 note="a copy of content already read")
+                return Placement(start, gen.lineno if start == gen.pos else 0)  # a copy of a content read
         return Placement()
 
     def find_copy(self, cursor: FileCursor, gen: Generation) -> Optional[Tuple[str, int]]:
@@ -307,6 +305,11 @@ class Registry:
         if not gen.head or head[:n] != gen.head[:n] or not _has_at(fd, gen.overlap, gen.pos):
             return None
         return (head_matches(gen.head, head), st.st_mtime_ns, path)
+
+
+def _prefix_equal(a: bytes, b: bytes) -> bool:
+    n = min(len(a), len(b))
+    return a[:n] == b[:n]
 
 
 def _same_start(o: FileCursor, head: bytes, fd: int) -> bool:
