@@ -34,6 +34,7 @@ class FileCursor:
         "mtime",
         "placed",
         "pos",
+        "restarted",
         "reader",
         "retired_at",
         "shown",
@@ -62,6 +63,7 @@ class FileCursor:
         self.exhausted = False  # nothing more worth reading in it: close once drained
         self.final = False  # a copy read for what it holds: close at its end, do not wait for a writer
         self.placed = True
+        self.restarted = False  # read again from 0 after a truncate
         self.shown = -1  # bytes of the unfinished last line already delivered as partial; -1: none
         self.watch: int | None = None  # inotify watch on the file itself, while it lingers
         self.mtime = -1  # modification time at our last read
@@ -134,6 +136,7 @@ class FileCursor:
         """The file was truncated: hand over the unfinished line, then read it again from 0."""
         lines = self._flush_partial()
         self.seek(0, 0)
+        self.restarted = True
         try:
             self.head = os.pread(self.file.fd, FP_LEN, 0)
         except OSError:

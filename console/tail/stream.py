@@ -197,7 +197,9 @@ class Stream:
         at = self.cursors.index(before) if before is not None else len(self.cursors)
         waiting = []
         for x in self.cursors[:at]:  # met earlier and not read yet: they and the new ones, by age
-            if not x.placed or (x.pos == 0 and x.lineno == 0 and not x.splitter.pending):
+            # A file read again from 0 after a truncate, of which nothing is read yet, holds what
+            # was written after the copies we are about to read: it waits its turn too.
+            if not x.placed or (x.restarted and x.pos == 0 and x.lineno == 0 and not x.splitter.pending):
                 waiting.append(x)
         for x in waiting:
             self.cursors.remove(x)
@@ -206,7 +208,7 @@ class Stream:
             if c is not None:
                 self._retire(c, now)
                 waiting.append(c)
-        waiting.sort(key=lambda x: (_mtime(x), x.placed))  # same tick: the rotated copy is the older
+        waiting.sort(key=lambda x: (_mtime(x), x.placed))  # same clock tick: the copy is the older
         at = self.cursors.index(before) if before is not None else len(self.cursors)
         self.cursors[at:at] = waiting
 
@@ -322,8 +324,8 @@ class Stream:
         return [], False
 
     def _done_with(self, c: FileCursor, now: float) -> bool:
-        if not c.file.linked():
-            return True  # deleted: nothing can read what a writer still adds; free its disk space
+        # Deleted too: a daemon writes to it until it reopens (logrotate `rotate 0`), and we are
+        # the only reader left. Its disk space is freed when the grace is over.
         if now - c.last_growth >= self.reg.grace:
             return True
         lingering = [x for x in self.cursors if x.retired_at is not None]
