@@ -7,9 +7,9 @@ iteration and against lnav counting levels with a format for the same layout.
     python bench/decode.py --lines 200000 --repeat 5 --no-lnav
 
 The log is generated once and cached (see --cache-dir): ~20k realistic lines are
-rendered by console.simulator, then written over and over with the timestamps
+rendered by console.demo.simulator, then written over and over with the timestamps
 shifted forward, so every timestamp still increases. The expected counts come from
-decoding those ~20k lines one by one with console.decoder (the reference), and every
+decoding those ~20k lines one by one with console.decode.decoder (the reference), and every
 timed run of `stats` and of lnav is checked against them: a run that counts wrong
 fails the benchmark instead of being timed.
 
@@ -54,16 +54,16 @@ def _source_key() -> str:
     """The cache key covers everything that shapes the generated lines and their counts."""
     h = hashlib.sha256(str(GEN_VERSION).encode())
     files = sorted((REPO / "catalog").glob("*.y*ml")) + [
-        REPO / "console" / "demo_traffic.yaml", REPO / "console" / "simulator.py"]
+        REPO / "console" / "demo" / "traffic.yaml", REPO / "console" / "demo" / "simulator.py"]
     for path in files:
         h.update(path.name.encode() + b"\0" + path.read_bytes())
     return h.hexdigest()[:12]
 
 
-def _template(catalogue):
+def _template(catalog):
     """(ms offset from START, the line after its timestamp's seconds) for TEMPLATE_LINES lines."""
-    from console.simulator import Simulator
-    sim = Simulator(catalogue, seed=SEED, layout="native", start=START)
+    from console.demo.simulator import Simulator
+    sim = Simulator(catalog, seed=SEED, layout="native", start=START)
     it = sim.lines()
     rows = []
     for _ in range(TEMPLATE_LINES):
@@ -76,10 +76,10 @@ def _template(catalogue):
     return rows
 
 
-def _expected(catalogue, lines: list[bytes]) -> dict:
+def _expected(catalog, lines: list[bytes]) -> dict:
     """Counts of the template lines by the per-line decoder, the reference `stats` must match."""
-    from console.decoder import Decoder
-    dec = Decoder(catalogue)
+    from console.decode.decoder import Decoder
+    dec = Decoder(catalog)
     sev, letters, ev = Counter(), Counter(), Counter()
     for raw in lines:
         e = dec.decode(raw)
@@ -99,12 +99,12 @@ def make_log(n: int, cache_dir: Path) -> tuple[Path, dict]:
     if path.exists() and meta_path.exists():
         return path, json.loads(meta_path.read_text())
 
-    from console.catalogue_loader import load_catalogue
+    from console.catalog.loader import load_catalog
     t0 = time.perf_counter()
     for old in cache_dir.glob(f"native-{n}-*"):   # same size, older catalogue or generator
         old.unlink(missing_ok=True)
-    catalogue = load_catalogue()
-    rows = _template(catalogue)
+    catalog = load_catalog()
+    rows = _template(catalog)
     # Each repetition starts on the whole second after the previous one ends, so the
     # millisecond part of every line is the same in every repetition and the lines can
     # be written in runs that share one "YYYY-MM-DD HH:MM:SS" prefix.
@@ -136,8 +136,8 @@ def make_log(n: int, cache_dir: Path) -> tuple[Path, dict]:
     # expected counts: the template lines decoded one by one, times the repetitions
     first = [(START + timedelta(milliseconds=o)).strftime("%Y-%m-%d %H:%M:%S").encode()
              + r.encode() for o, r in rows]
-    whole = _expected(catalogue, first)
-    partial = _expected(catalogue, first[:part])
+    whole = _expected(catalog, first)
+    partial = _expected(catalog, first[:part])
 
     def total(key: str) -> dict:
         return dict(Counter({k: v * full for k, v in whole[key].items()}) + partial[key])
@@ -253,8 +253,8 @@ def lnav_format(layout_regex: str) -> dict:
 def lnav_home(base: Path) -> Path:
     """A HOME with ~/.lnav/formats/installed/isode_native.json. The native layout's regex from
     catalog/layouts.yaml, with `message` renamed `body` (lnav's name for the message text)."""
-    from console.catalogue_loader import load_catalogue
-    native = next(l for l in load_catalogue().layouts if l.name == "native")
+    from console.catalog.loader import load_catalog
+    native = next(l for l in load_catalog().layouts if l.name == "native")
     pattern = native.regex.pattern.replace("(?P<message>", "(?P<body>")
     home = base / "lnav-home"
     fmt_dir = home / ".lnav" / "formats" / "installed"
@@ -327,14 +327,14 @@ def bench_size(n: int, args, lnav: str | None, home: Path | None) -> list[dict]:
 
 
 def check_fast_path() -> None:
-    """Warn when a shipped layout's regex no longer has its bytes twin in console/stats.py."""
-    from console import stats
-    from console.catalogue_loader import load_catalogue
-    catalogue = load_catalogue()
-    spec = stats._spec(catalogue, stats.FAST_MIN_LINE)
-    slow = [l.name for l in catalogue.layouts[len(spec.fast):]]
+    """Warn when a shipped layout's regex no longer has its bytes twin in console/commands/stats.py."""
+    from console.commands import stats
+    from console.catalog.loader import load_catalog
+    catalog = load_catalog()
+    spec = stats._spec(catalog, stats.FAST_MIN_LINE)
+    slow = [l.name for l in catalog.layouts[len(spec.fast):]]
     if slow:
-        print(f"# warning: no fast path in console/stats.py (_FAST) for layout(s) {', '.join(slow)}:"
+        print(f"# warning: no fast path in console/commands/stats.py (_FAST) for layout(s) {', '.join(slow)}:"
               " their lines are counted the slow way", file=sys.stderr)
 
 
@@ -351,7 +351,7 @@ def main() -> int:
     p.add_argument("--no-lnav", action="store_true", help="skip lnav even if installed")
     p.add_argument("--baseline", type=Path, metavar="DIR",
                    help="also time `python -m console stats` from another checkout (e.g. a copy "
-                        "with the previous console/stats.py), checked the same way")
+                        "with the previous console/commands/stats.py), checked the same way")
     p.add_argument("--generate-only", action="store_true", help="write the cached log(s) and stop")
     args = p.parse_args()
     if args.lines < 1 or args.repeat < 1:

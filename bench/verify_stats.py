@@ -1,9 +1,9 @@
 #!/usr/bin/env python3
-"""Checks console.stats against the per-line decoder on awkward input (a quick fuzz, not a test
+"""Checks console.commands.stats against the per-line decoder on awkward input (a quick fuzz, not a test
 suite): `python bench/verify_stats.py [--rounds N] [--seed S]`.
 
 For every generated file, `summarise(count_files(...))` and `summarise(count_stream(...))` must
-equal what console.decoder gives line by line (console.linereader.iter_lines), with the block,
+equal what console.decode.decoder gives line by line (console.tail.whole_files.iter_lines), with the block,
 slice and split sizes shrunk so that every boundary case comes up, and with 1 and 2 workers.
 """
 
@@ -19,14 +19,14 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from console import stats  # noqa: E402
-from console.catalogue_loader import load_catalogue  # noqa: E402
-from console.decoder import Decoder  # noqa: E402
-from console.linereader import iter_lines  # noqa: E402
+from console.commands import stats  # noqa: E402
+from console.catalog.loader import load_catalog  # noqa: E402
+from console.decode.decoder import Decoder  # noqa: E402
+from console.tail.whole_files import iter_lines  # noqa: E402
 
 
-def reference(data: bytes, catalogue, max_line: int) -> dict:
-    dec = Decoder(catalogue)
+def reference(data: bytes, catalog, max_line: int) -> dict:
+    dec = Decoder(catalog)
     sev, ev = Counter(), Counter()
     lines = unparsed = 0
     for _, line, cut in iter_lines(io.BytesIO(data), max_line):
@@ -37,7 +37,7 @@ def reference(data: bytes, catalogue, max_line: int) -> dict:
             unparsed += 1
         if e.event is not None:
             ev[e.full_name] += 1
-    order = {s.name: s.rank for s in catalogue.severities}
+    order = {s.name: s.rank for s in catalog.severities}
     return {"lines": lines,
             "by_severity": dict(sorted(sev.items(), key=lambda kv: order.get(kv[0], 999))),
             "by_event": dict(ev), "unparsed": unparsed}
@@ -97,21 +97,21 @@ def make_data(rng: random.Random, n: int) -> bytes:
     return data
 
 
-def check(data: bytes, catalogue, max_line: int, label: str) -> bool:
-    want = reference(data, catalogue, max_line)
+def check(data: bytes, catalog, max_line: int, label: str) -> bool:
+    want = reference(data, catalog, max_line)
     ok = True
     with tempfile.NamedTemporaryFile(suffix=".log") as f:
         f.write(data)
         f.flush()
         for workers in (1, 2):
-            got = stats.summarise(stats.count_files([f.name], catalogue, max_line=max_line,
-                                                    workers=workers), catalogue)
+            got = stats.summarise(stats.count_files([f.name], catalog, max_line=max_line,
+                                                    workers=workers), catalog)
             ok &= _same(got, want, f"{label} file workers={workers}")
-    got = stats.summarise(stats.count_stream(io.BytesIO(data), catalogue, max_line=max_line),
-                          catalogue)
+    got = stats.summarise(stats.count_stream(io.BytesIO(data), catalog, max_line=max_line),
+                          catalog)
     ok &= _same(got, want, f"{label} stream")
-    got = stats.summarise(stats.count_stream(_Trickle(data), catalogue, max_line=max_line),
-                          catalogue)
+    got = stats.summarise(stats.count_stream(_Trickle(data), catalog, max_line=max_line),
+                          catalog)
     ok &= _same(got, want, f"{label} trickling stream")
     return ok
 
@@ -161,12 +161,12 @@ generic:
 PIPE_LINES = ["2026-11-24|I|MTA_SMTP|Connection|x", "x|I|A|B\r", "x|I|A|B-C", "x|\u00c9|F\u00e9|E|", "a b|I|A|B", "|I|A|B|"]
 
 
-def catalogues() -> list[tuple[str, object]]:
-    out = [("shipped", load_catalogue())]
+def catalogs() -> list[tuple[str, object]]:
+    out = [("shipped", load_catalog())]
     for name, text in (("site-layout", SITE_LAYOUTS), ("site-override", SITE_OVERRIDE)):
         d = Path(tempfile.mkdtemp(prefix="stats-cat-"))
         (d / "site.yaml").write_text(text)
-        out.append((name, load_catalogue([d])))
+        out.append((name, load_catalog([d])))
     return out
 
 
@@ -175,7 +175,7 @@ def main() -> int:
     p.add_argument("--rounds", type=int, default=30)
     p.add_argument("--seed", type=int, default=1)
     args = p.parse_args()
-    cats = catalogues()
+    cats = catalogs()
     # Small sizes so that block, slice and piece boundaries fall everywhere.
     saved = (stats.BLOCK, stats.SLICE, stats.SPLIT_AT, stats.PIECE)
     failures = 0
@@ -187,9 +187,9 @@ def main() -> int:
             stats.SPLIT_AT = rng.choice([1, 10_000])
             stats.PIECE = rng.choice([1, 3000])
             data = make_data(rng, rng.randint(0, 3000))
-            name, catalogue = cats[r % len(cats)]
+            name, catalog = cats[r % len(cats)]
             for max_line in (65536, 1024, 2000, 40, 1):
-                if not check(data, catalogue, max_line, f"round {r} {name} max_line={max_line} "
+                if not check(data, catalog, max_line, f"round {r} {name} max_line={max_line} "
                              f"block={stats.BLOCK} slice={stats.SLICE}"):
                     failures += 1
                     dump = Path(tempfile.gettempdir()) / f"stats-mismatch-{r}-{max_line}.log"

@@ -53,8 +53,8 @@ def _seconds(value: str) -> float:
 
 
 def _size(value: str) -> int:
-    """An argparse type: a byte size such as 256M or 1G (console.config.parse_size)."""
-    from console.config import parse_size
+    """An argparse type: a byte size such as 256M or 1G (console.commands.config.parse_size)."""
+    from console.commands.config import parse_size
     try:
         return parse_size(value)
     except ValueError as exc:
@@ -82,7 +82,7 @@ def _add_following(p: argparse.ArgumentParser, *, for_console: bool) -> None:
 
 
 def build_console_parser() -> argparse.ArgumentParser:
-    from console.config import DEFAULT_GLOB
+    from console.commands.config import DEFAULT_GLOB
     p = _Parser(
         prog=PROG,
         description="A live event console for Isode M-Switch SMTP event logs.",
@@ -186,10 +186,10 @@ def _quiet_broken_pipe() -> None:
         pass
 
 
-def _catalogue(args, config: dict | None = None):
-    from console.catalogue_loader import load_catalogue
+def _catalog(args, config: dict | None = None):
+    from console.catalog.loader import load_catalog
     dirs = list((config or {}).get("catalog", [])) + list(args.catalog or [])
-    return load_catalogue(dirs)
+    return load_catalog(dirs)
 
 
 def _expand_paths(paths: list[str]) -> list[str]:
@@ -239,7 +239,7 @@ def _report_damage(reader) -> bool:
 
 
 def _printer(args, stream):
-    from console.text_output import EventPrinter, use_colour
+    from console.commands.printers import EventPrinter, use_colour
     colours = None
     if not args.json and use_colour(stream):
         from console.themes_data import DEFAULT_THEME, load_themes
@@ -250,11 +250,11 @@ def _printer(args, stream):
 
 
 def cmd_decode(args) -> int:
-    from console.decoder import Decoder
-    from console.linereader import DEFAULT_MAX_LINE, iter_lines
+    from console.decode.decoder import Decoder
+    from console.tail.whole_files import DEFAULT_MAX_LINE, iter_lines
 
-    catalogue = _catalogue(args)
-    decoder = Decoder(catalogue)
+    catalog = _catalog(args)
+    decoder = Decoder(catalog)
     max_line = args.max_line or DEFAULT_MAX_LINE
     printer = _printer(args, sys.stdout)
     if args.follow:
@@ -290,7 +290,7 @@ def cmd_decode(args) -> int:
 def _decode_follow(args, decoder, printer, max_line: int) -> int:
     import asyncio
 
-    from console.decoding import BatchDecoder
+    from console.decode.pipeline import BatchDecoder
     from console.tail.headless import follow_print
 
     # only whole lines: a last line shown early (partial) is printed once, when its rest completes it
@@ -391,18 +391,18 @@ def _pipe_reader_gone(fd: int):
 
 
 def cmd_stats(args) -> int:
-    from console.linereader import DEFAULT_MAX_LINE
-    from console.stats import Counts, count_files, count_stream, summarise
+    from console.tail.whole_files import DEFAULT_MAX_LINE
+    from console.commands.stats import Counts, count_files, count_stream, summarise
 
-    catalogue = _catalogue(args)
+    catalog = _catalog(args)
     paths = _expand_paths(args.paths)
     _check_readable(paths)
     max_line = args.max_line or DEFAULT_MAX_LINE
     files = [p for p in paths if p != "-"]
-    counts = count_files(files, catalogue, max_line=max_line) if files else Counts()
+    counts = count_files(files, catalog, max_line=max_line) if files else Counts()
     if "-" in paths:
-        counts.add(count_stream(sys.stdin.buffer, catalogue, max_line=max_line))
-    summary = summarise(counts, catalogue)
+        counts.add(count_stream(sys.stdin.buffer, catalog, max_line=max_line))
+    summary = summarise(counts, catalog)
     from console.safe_text import visible
     _report_problems(counts.problems)   # first: a reader that stops early (| head) still sees it
     status = 2 if counts.problems else 0
@@ -429,41 +429,41 @@ def _report_problems(problems: list[str]) -> None:
 
 
 def cmd_catalog(args) -> int:
-    from console.text_output import format_entry, format_table
+    from console.commands.printers import format_entry, format_table
 
-    catalogue = _catalogue(args)
+    catalog = _catalog(args)
     if args.entry is None:
         if args.json:
-            print(json.dumps([_entry_json(e, catalogue) for e in catalogue.events.values()], indent=2))
+            print(json.dumps([_entry_json(e, catalog) for e in catalog.events.values()], indent=2))
         else:
-            print(format_table(catalogue))
+            print(format_table(catalog))
         return 0
-    found = catalogue.find(args.entry)
+    found = catalog.find(args.entry)
     if not found:
         raise DataError(f"catalog: no event named or numbered {args.entry!r}"
                         " (run `smtp-console catalog` for the list)")
     if args.json:
-        print(json.dumps([_entry_json(e, catalogue) for e in found], indent=2))
+        print(json.dumps([_entry_json(e, catalog) for e in found], indent=2))
     else:
-        print("\n\n".join(format_entry(e, catalogue) for e in found))
+        print("\n\n".join(format_entry(e, catalog) for e in found))
     return 0
 
 
-def _entry_json(ev, catalogue) -> dict:
+def _entry_json(ev, catalog) -> dict:
     return {"facility": ev.facility, "name": ev.name, "id": ev.id, "severity": ev.severity,
-            "letter": catalogue.severity(ev.severity).letter, "description": ev.description,
+            "letter": catalog.severity(ev.severity).letter, "description": ev.description,
             "action": ev.action, "parameters": list(ev.parameters),
             "templates": [t.text for t in ev.templates], "release": ev.release}
 
 
 def cmd_console(args) -> int:
-    from console.config import load_config
+    from console.commands.config import load_config
 
     config = load_config(args.config)
-    catalogue = _catalogue(args, config)
+    catalog = _catalog(args, config)
     try:
         from console.ui.launch import launch
     except ImportError:
         sys.stderr.write(f"{PROG}: the live console is not built yet; use `{PROG} decode`\n")
         return 1
-    return launch(args, config, catalogue)
+    return launch(args, config, catalog)

@@ -6,10 +6,10 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from console.catalogue import Catalogue
+from console.catalog.catalog import Catalog
 from console.errors import DataError
 from console.resources import themes_dir
-from console.yamlfile import check_keys, expect_mapping, expect_str, expect_style, load_yaml
+from console.catalog.yamlfile import check_keys, expect_mapping, expect_str, expect_style, load_yaml
 
 THEME_KEYS = {"name", "description", "dark", "colors", "severities", "marks"}
 COLOR_KEYS = {"primary", "secondary", "accent", "foreground", "background", "surface", "panel",
@@ -79,7 +79,7 @@ def _marks(doc, where: str) -> dict[str, Mark]:
     return marks
 
 
-def load_theme_file(path: Path, catalogue: Catalogue | None = None) -> ThemeData:
+def load_theme_file(path: Path, catalog: Catalog | None = None) -> ThemeData:
     doc = expect_mapping(load_yaml(path), str(path))
     check_keys(doc, THEME_KEYS, {"name", "colors", "severities"}, str(path))
     name = expect_str(doc["name"], f"{path}: name", allow_empty=False)
@@ -96,8 +96,8 @@ def load_theme_file(path: Path, catalogue: Catalogue | None = None) -> ThemeData
         check_keys(spec, {"color", "style"}, {"color"}, where)
         style = expect_style(spec.get("style"), f"{where}: style", error_at=where)
         severities[str(sev_name)] = SeverityStyle(_colour(spec["color"], f"{where}: color"), style)
-    if catalogue is not None:
-        missing = [s.name for s in catalogue.severities if s.name not in severities]
+    if catalog is not None:
+        missing = [s.name for s in catalog.severities if s.name not in severities]
         if missing and "unknown" not in severities:
             raise DataError(f"{path}: severities: no colour for {', '.join(missing)}")
     dark = doc.get("dark", True)
@@ -107,7 +107,7 @@ def load_theme_file(path: Path, catalogue: Catalogue | None = None) -> ThemeData
                      dark, colors, severities, str(path), _marks(doc.get("marks"), f"{path}: marks"))
 
 
-def load_themes(extra: list[str | Path] = (), catalogue: Catalogue | None = None) -> dict[str, ThemeData]:
+def load_themes(extra: list[str | Path] = (), catalog: Catalog | None = None) -> dict[str, ThemeData]:
     """Shipped themes, then site theme files or folders; a later theme of the same name wins."""
     themes: dict[str, ThemeData] = {}
     sources: list[Path] = sorted(themes_dir().glob("*.yaml"))
@@ -119,7 +119,7 @@ def load_themes(extra: list[str | Path] = (), catalogue: Catalogue | None = None
         else:
             raise DataError(f"{item}: theme file or folder does not exist")
     for path in sources:
-        theme = load_theme_file(path, catalogue)
+        theme = load_theme_file(path, catalog)
         themes[theme.name] = theme
     return themes
 

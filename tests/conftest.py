@@ -22,25 +22,25 @@ def repo_root() -> Path:
 
 
 @pytest.fixture(scope="session")
-def catalogue():
+def catalog():
     """The shipped catalogue, loaded once. Treat it as read-only."""
-    from console.catalogue_loader import load_catalogue
-    return load_catalogue()
+    from console.catalog.loader import load_catalog
+    return load_catalog()
 
 
 @pytest.fixture
-def decoder(catalogue):
+def decoder(catalog):
     """A fresh Decoder per test (a Decoder reorders its layouts as it goes)."""
-    from console.decoder import Decoder
-    return Decoder(catalogue)
+    from console.decode.decoder import Decoder
+    return Decoder(catalog)
 
 
 @pytest.fixture
-def decode(catalogue):
+def decode(catalog):
     """decode(lines, source="demo.log", first=1): text lines to fresh Events, numbered from `first`
     (a model numbers the events it holds, so never share Events between models or apps)."""
-    from console.decoder import Decoder
-    decoder = Decoder(catalogue)
+    from console.decode.decoder import Decoder
+    decoder = Decoder(catalog)
 
     def run(lines: list[str], source: str = "demo.log", first: int = 1):
         return [decoder.decode(line.encode(), source, i) for i, line in enumerate(lines, first)]
@@ -48,26 +48,21 @@ def decode(catalogue):
 
 
 @pytest.fixture(scope="session")
-def themes(catalogue):
+def themes(catalog):
     """The shipped themes, loaded once."""
     from console.themes_data import load_themes
-    return load_themes(catalogue=catalogue)
+    return load_themes(catalog=catalog)
 
 
 @pytest.fixture
-def make_app(catalogue, themes):
+def make_app(catalog, themes):
     """ConsoleApp built the way launch() builds it (for the shipped catalogue, or `cat`), with a clock
     that moves only when the test says (screen_helpers.FrozenClock). For tests/ui and tests/hostile."""
     from screen_helpers import FrozenClock
 
     from console.ui.app import ConsoleApp
 
-    classes = {}
-
     def make(*, cat=None, theme: str = "smtp-dark", history: int = 100_000, clock=None, source=None):
-        cat = cat or catalogue
-        if id(cat) not in classes:
-            classes[id(cat)] = ConsoleApp.for_catalogue(cat)
-        return classes[id(cat)](catalogue=cat, themes=themes, theme=theme, history=history, source=source,
-                                clock=clock or FrozenClock())
+        return ConsoleApp(catalog=cat or catalog, themes=themes, theme=theme, history=history, source=source,
+                          clock=clock or FrozenClock())
     return make

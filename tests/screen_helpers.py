@@ -8,7 +8,7 @@ import asyncio
 import io
 import time
 
-from console.tail.model import Batch, RawLine, SourceState
+from console.tail.contract import Batch, RawLine, SourceState
 
 
 class FrozenClock:

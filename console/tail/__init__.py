@@ -20,8 +20,8 @@ from typing import Any
 # Loaded on first use: `decode` and `stats` import console.tail.compressed without paying for the follower.
 _WHERE = {
     "Follower": "console.tail.follower",
-    "FileReader": "console.tail.reading",
-    **{name: "console.tail.model" for name in (
+    "FileReader": "console.tail.disk",
+    **{name: "console.tail.contract" for name in (
         "DELETED", "ENDED", "FOLLOWING", "NOT_A_FILE", "ROTATED", "STATES", "TRUNCATED", "UNREADABLE",
         "WAITING", "Batch", "RawLine", "SourceState")},
 }

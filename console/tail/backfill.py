@@ -10,14 +10,14 @@ from collections import deque
 from dataclasses import dataclass
 from typing import AsyncIterator, Callable, List, Optional
 
-from console.linereader import iter_lines
+from console.tail.whole_files import iter_lines
 from console.tail.backscan import count_lines_before, find_tail_start
 from console.tail.compressed import CompressedFileError, open_decompressed
 from console.tail.cursor import FileCursor
 from console.tail.identity import looks_compressed
 from console.tail.merge import concat, merge_by_key
-from console.tail.model import FOLLOWING, UNREADABLE, RawLine, SourceState
-from console.tail.reading import FileReader, NotAFile, describe_error
+from console.tail.contract import FOLLOWING, UNREADABLE, RawLine, SourceState
+from console.tail.disk import FileReader, NotAFile, describe_error
 from console.tail.sources import Sources
 from console.tail.stream import Stream
 

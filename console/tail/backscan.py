@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from console.tail.reading import FileReader, LogFile, read_blocks_forward
+from console.tail.disk import FileReader, LogFile, read_blocks_forward
 
 BACK_BLOCK = 64 * 1024
 # A skipped prefix up to this size is counted so line numbers stay exact; past it they are relative.
@@ -18,16 +18,8 @@ class TailStart:
     inside_long_line: bool = False  # start is in the middle of an overlong line: skip to its newline
 
 
-async def find_tail_start(
-    reader: FileReader,
-    f: LogFile,
-    size: int,
-    n: int,
-    *,
-    final: bool,
-    max_line: int,
-    block: int = BACK_BLOCK,
-) -> TailStart:
+async def find_tail_start(reader: FileReader, f: LogFile, size: int, n: int, *,
+                          final: bool, max_line: int, block: int = BACK_BLOCK) -> TailStart:
     """Offset of the n-th last line of f[0:size].
 
     final=False (the live file): an unterminated last line is still being written; it is not

@@ -7,7 +7,7 @@ from typing import List, Optional, Tuple
 
 from console.tail.cursor import FileCursor
 from console.tail.identity import Registry
-from console.tail.model import RawLine
+from console.tail.contract import RawLine
 
 
 def take_rest_from_copy(reg: Registry, c: FileCursor, now: float) -> Tuple[Optional[FileCursor], List[RawLine], str]:

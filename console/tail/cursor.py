@@ -5,9 +5,9 @@ from __future__ import annotations
 import os
 
 from console.tail.identity import FP_LEN, Generation
-from console.tail.lines import LineSplitter
-from console.tail.model import RawLine
-from console.tail.reading import FileReader, LogFile
+from console.tail.splitter import LineSplitter
+from console.tail.contract import RawLine
+from console.tail.disk import FileReader, LogFile
 
 READ_BLOCK = 512 * 1024
 # Each read re-reads this many bytes before our position as well as the file's start (its

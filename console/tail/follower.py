@@ -10,8 +10,8 @@ from typing import AsyncGenerator, Callable, Dict, List, Optional, Tuple
 from console.tail.backfill import Backfill
 from console.tail.identity import Registry
 from console.tail.inotify import Inotify
-from console.tail.model import Batch, RawLine, SourceState, StateBoard
-from console.tail.reading import FileReader
+from console.tail.contract import Batch, RawLine, SourceState, StateBoard
+from console.tail.disk import FileReader
 from console.tail.sources import Sources, parse_specs
 from console.tail.stdin import StdinSource
 from console.tail.watching import Watcher

@@ -6,7 +6,7 @@ import contextlib
 from collections.abc import Callable
 
 from console.tail.follower import Follower
-from console.tail.model import RawLine, SourceState
+from console.tail.contract import RawLine, SourceState
 
 
 async def follow_print(

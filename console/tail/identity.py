@@ -15,11 +15,11 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Callable, Deque, Dict, List, Optional, Tuple
 
 from console.tail.compressed import compression_of
-from console.tail.reading import FileReader, read_start
+from console.tail.disk import FileReader, read_start
 
 if TYPE_CHECKING:
     from console.tail.cursor import FileCursor
-    from console.tail.model import SourceState
+    from console.tail.contract import SourceState
 
 FP_LEN = 1024  # bytes of a file's start that stand for its content
 _KNOWN_LIMIT = 4096  # closed files remembered (a head each: a few MB at most)

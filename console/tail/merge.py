@@ -5,7 +5,7 @@ from __future__ import annotations
 import heapq
 from collections.abc import AsyncIterator, Callable
 
-from console.tail.model import RawLine
+from console.tail.contract import RawLine
 
 
 class _Key:

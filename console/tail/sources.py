@@ -12,8 +12,8 @@ from typing import Dict, List, Optional, Set
 from console.tail.grouping import expand, is_glob, name_order, stream_key, watch_dirs
 from console.tail.compressed import HEAD
 from console.tail.identity import Registry, looks_compressed, rotated_from, rotation_siblings
-from console.tail.model import WAITING, SourceState
-from console.tail.reading import read_start
+from console.tail.contract import WAITING, SourceState
+from console.tail.disk import read_start
 from console.tail.stdin import STDIN
 from console.tail.stream import Stream
 
@@ -94,7 +94,6 @@ class Sources:
                         self.streams[key].refresh(now)
 
     def _expand(self, spec: Spec, now: float) -> None:
-        reg = self.reg
         try:
             groups = expand(spec.text)
         except OSError:
@@ -104,46 +103,11 @@ class Sources:
             members = [m for m in members if os.path.abspath(m[1]) not in self._plain]
             stream = self.streams.get(key)
             if stream is None:
-                plain = [m for m in members if not _compressed(m[1])]
-                if not plain:
-                    if not self.started and key not in self._claimed:
-                        self._claimed.add(key)
-                        self.archives.append([p for _, p in members])  # history only: nothing to follow
-                    continue
-                stream = self._add_stream(key, plain[-1][1], spec)
-                if stream is None:
-                    continue
-                if not self.started:
-                    stream.path, stream.order = plain[-1][1], plain[-1][0]
-                    stream.history = [p for _, p in members if p != stream.path]
-                    for p in stream.history:
-                        reg.remember_start(p)
-                    stream.refresh(now)
-                else:
-                    stream.advance(plain, now)  # a log born while live: all its files, placed by content
-            elif key in spec.keys:
-                new, old = [], []
-                for order, path in members:
-                    if looks_compressed(path):
-                        continue
-                    if stream.live is not None and path == stream.path:
-                        continue
-                    try:
-                        st = os.stat(path)
-                    except OSError:
-                        continue
-                    ident = (st.st_dev, st.st_ino)
-                    if ident in reg.open_files or not stat.S_ISREG(st.st_mode) or _compressed(path):
-                        continue
-                    if ident in reg.known or ident in reg.seen:
-                        if reg.worth_reading(path, st):
-                            old.append(path)
-                    else:
-                        new.append(((st.st_mtime_ns, name_order(path)), path))
-                new.sort()
-                if new or old:
-                    stream.advance(new, now, old=old)
-                stream.refresh(now)
+                if self._new_stream(key, members, spec, now):
+                    touched.add(key)
+                continue
+            if key in spec.keys:
+                self._members_met(stream, members, now)
             touched.add(key)
         for key in spec.keys:
             if key not in touched:
@@ -153,6 +117,55 @@ class Sources:
             self.reg.forget_state(spec.text)
         else:
             self.reg.report(spec.text, SourceState(spec.text, WAITING, "no file matches yet"))
+
+    def _new_stream(self, key: str, members: list, spec: Spec, now: float) -> bool:
+        """A group of files the glob matches for the first time: at start-up its newest file is
+        followed and the rest are history; later, a log born while live is read whole."""
+        plain = [m for m in members if not _compressed(m[1])]
+        if not plain:
+            if not self.started and key not in self._claimed:
+                self._claimed.add(key)
+                self.archives.append([p for _, p in members])  # history only: nothing to follow
+            return False
+        stream = self._add_stream(key, plain[-1][1], spec)
+        if stream is None:
+            return False
+        if not self.started:
+            stream.path, stream.order = plain[-1][1], plain[-1][0]
+            stream.history = [p for _, p in members if p != stream.path]
+            for p in stream.history:
+                self.reg.remember_start(p)
+            stream.refresh(now)
+        else:
+            stream.advance(plain, now)  # a log born while live: all its files, placed by content
+        return True
+
+    def _members_met(self, stream: Stream, members: list, now: float) -> None:
+        """A followed group's files now: new ones are read after the current file, in the order
+        they appeared; known ones that grew are read again where they stopped."""
+        reg = self.reg
+        new, old = [], []
+        for order, path in members:
+            if looks_compressed(path):
+                continue
+            if stream.live is not None and path == stream.path:
+                continue
+            try:
+                st = os.stat(path)
+            except OSError:
+                continue
+            ident = (st.st_dev, st.st_ino)
+            if ident in reg.open_files or not stat.S_ISREG(st.st_mode) or _compressed(path):
+                continue
+            if ident in reg.known or ident in reg.seen:
+                if reg.worth_reading(path, st):
+                    old.append(path)
+            else:
+                new.append(((st.st_mtime_ns, name_order(path)), path))
+        new.sort()
+        if new or old:
+            stream.advance(new, now, old=old)
+        stream.refresh(now)
 
     def _rotated_out(self, spec: Spec, now: float) -> None:
         """Files the glob no longer matches because they were rotated (mta-event.2026-…log.1):

@@ -11,9 +11,9 @@ from collections.abc import Callable
 
 from aiofiles.threadpool import wrap as aio_wrap
 
-from console.tail.lines import LineSplitter
-from console.tail.model import ENDED, FOLLOWING, RawLine, SourceState
-from console.tail.reading import describe_error
+from console.tail.splitter import LineSplitter
+from console.tail.contract import ENDED, FOLLOWING, RawLine, SourceState
+from console.tail.disk import describe_error
 
 STDIN = "-"
 CHUNK = 256 * 1024

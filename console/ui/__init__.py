@@ -1,1 +1,1 @@
-"""The Textual console: a thin layer over the domain model (console.model)."""
+"""The Textual console: a thin layer over the domain model (console.model.events)."""

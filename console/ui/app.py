@@ -1,38 +1,36 @@
 """The console application: wires tail → decode → model → list → panel, and routes the operator's keys.
 
-The parts do the work: console.intake takes each batch from the source (decoded by console.decoding)
-into console.model, which holds and filters the events (and remembers filters for Backspace), and
-says which notifications are due; console.throttle paces the header; console.ui.keys makes the keys
+The parts do the work: console.live.intake takes each batch from the source (decoded by console.decode.pipeline)
+into console.model.events, which holds and filters the events (and remembers filters for Backspace), and
+says which notifications are due; console.live.throttle paces the header; console.ui.keys makes the keys
 from the catalogue; the widgets draw."""
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import gc
 import time
 from typing import Callable, Iterable
 
 from textual import work
-from textual.actions import SkipAction
 from textual.app import App, ComposeResult, SystemCommand
-from textual.binding import Binding
 from textual.containers import Horizontal
-from textual.widgets import Footer, Input
+from textual.widgets import Footer
 
-from console.catalogue import Catalogue
-from console.decoder import Decoder
-from console.decoding import BatchDecoder
-from console.event import Event
-from console.intake import Intake, Notices
-from console.model import DEFAULT_HISTORY_BYTES, EventModel
+from console.catalog.catalog import Catalog
+from console.decode.decoder import Decoder
+from console.decode.pipeline import BatchDecoder
+from console.decode.event import Event
+from console.live.intake import Intake, Notices
+from console.model.events import DEFAULT_HISTORY_BYTES, EventModel
 from console.safe_text import for_screen
-from console.source import LineSource
-from console.tail.model import Batch
+from console.tail.source import LineSource
+from console.tail.contract import Batch
 from console.themes_data import DEFAULT_THEME, ThemeData
 from console.ui.detail_panel import DetailPanel
 from console.ui.event_list import EventList
 from console.ui.exit_wiring import ExitOnRequest
+from console.ui.filter_actions import FILTER_SLICE, FilterActions
 from console.ui.filter_bar import FilterBar
 from console.ui.help_screen import HelpScreen, help_rows
 from console.ui.keys import BASE_BINDINGS, ConsoleKeys
@@ -40,11 +38,10 @@ from console.ui.severity_styles import SeverityStyles
 from console.ui.status_bar import Pacer, StatusBar, progress_note
 from console.ui.theme_bridge import to_textual
 
-FILTER_SLICE = 0.03  # seconds of filtering at a time before the screen gets its turn
 STATUS_EVERY = 0.1  # the counts follow new events this soon, and are drawn at most this often
 
 
-class ConsoleApp(ExitOnRequest, App[int]):
+class ConsoleApp(FilterActions, ExitOnRequest, App[int]):
     TITLE = "smtp-console"
     CSS = """
     Screen { layers: base; }
@@ -52,25 +49,19 @@ class ConsoleApp(ExitOnRequest, App[int]):
     """
     BINDINGS = BASE_BINDINGS  # and, per instance, the catalogue's severity keys (ConsoleKeys)
 
-    @classmethod
-    def for_catalogue(cls, catalogue: Catalogue) -> type["ConsoleApp"]:
-        """The class itself: kept for callers written when keys were bound per class. The severity
-        keys are made from the catalogue passed to __init__."""
-        return cls
-
-    def __init__(self, *, catalogue: Catalogue, themes: dict[str, ThemeData], theme: str = DEFAULT_THEME,
+    def __init__(self, *, catalog: Catalog, themes: dict[str, ThemeData], theme: str = DEFAULT_THEME,
                  source: LineSource | None = None, history: int = 100_000,
                  history_bytes: int = DEFAULT_HISTORY_BYTES, title: str = "smtp-console",
                  decoder: Decoder | None = None, clock: Callable[[], float] = time.monotonic) -> None:
         """clock: seconds for the ev/s rate and notification limits; tests pass a fixed one."""
         super().__init__()
-        self.catalogue = catalogue
-        self.keys = ConsoleKeys(catalogue)
+        self.catalog = catalog
+        self.keys = ConsoleKeys(catalog)
         self.keys.add_to(self)
         self.BINDINGS = self.keys.bindings  # what this console binds, for the help and the palette
-        self.model = EventModel(catalogue, history, history_bytes)
+        self.model = EventModel(catalog, history, history_bytes)
         self.model.filter_budget = FILTER_SLICE
-        self.decoder = decoder or Decoder(catalogue)
+        self.decoder = decoder or Decoder(catalog)
         self.intake = Intake(self.model, BatchDecoder(self.decoder), source, clock)
         self.theme_data = themes
         self.source = source
@@ -79,7 +70,7 @@ class ConsoleApp(ExitOnRequest, App[int]):
             self.register_theme(to_textual(data))
         self.styles_by_theme: SeverityStyles = self._styles_for(theme)
         self.event_list = EventList(self.model, self.styles_by_theme, id="events")
-        self.panel = DetailPanel(catalogue, self.styles_by_theme, is_acked=self.model.is_acked, id="panel")
+        self.panel = DetailPanel(catalog, self.styles_by_theme, is_acked=self.model.is_acked, id="panel")
         self.status = StatusBar(id="status")
         self.filter_bar = FilterBar(id="filter")
         # the counts agree with the list a moment after a batch, but a burst of batches redraws
@@ -111,7 +102,7 @@ class ConsoleApp(ExitOnRequest, App[int]):
 
     # -- themes ---------------------------------------------------------------------------
     def _styles_for(self, name: str) -> SeverityStyles:
-        return SeverityStyles.for_theme(self.catalogue, self.theme_data, self.available_themes.get(name),
+        return SeverityStyles.for_theme(self.catalog, self.theme_data, self.available_themes.get(name),
                                         no_color=self.no_color)
 
     def watch_theme(self, name: str) -> None:
@@ -159,16 +150,12 @@ class ConsoleApp(ExitOnRequest, App[int]):
         self.header.now()
 
     backfilling = property(lambda self: self.intake.backfilling, doc="The history is still being read.")
-    _new_while_paused = property(lambda self: self.intake.new_while_paused)  # for tests written before intake
 
     # -- the header -------------------------------------------------------------------------
     @property
     def status_pending(self) -> bool:
         """True while the status bar has not caught up with the events taken in."""
         return self.header.pending
-
-    def _refresh_status(self) -> None:  # for tests written before the Pacer
-        self.header.now()
 
     def _draw_status(self) -> None:
         self.status.render_status(model=self.model, styles=self.styles_by_theme,
@@ -198,67 +185,6 @@ class ConsoleApp(ExitOnRequest, App[int]):
             self.model.remember_filter()
             self.model.clear_narrowing()
             self.filter_bar.value = ""
-            self._filter_changed()
-
-    # -- filters ----------------------------------------------------------------------------
-    def action_toggle_severity(self, name: str) -> None:
-        self.model.toggle_severity(name)
-        self._filter_changed()
-
-    def action_show_rank(self, rank: int) -> None:
-        self.model.show_up_to_rank(rank)
-        self._filter_changed()
-
-    def _filter_changed(self) -> None:
-        if self.model.filtering is not None:  # a slow filter: finish it in slices, screen alive
-            self.header.now()
-            self._finish_filter()
-            return
-        self.event_list.view_rebuilt()
-        self.panel.follow(self.event_list.current)
-        self.header.now()
-
-    @work(exclusive=True, group="filter")
-    async def _finish_filter(self) -> None:
-        while not self.model.continue_filter(FILTER_SLICE):
-            self.header.now()
-            await asyncio.sleep(0.005)  # keys and new events get their turn between slices
-        self._filter_changed()
-
-    def action_filter(self) -> None:
-        if self.focused is self.filter_bar or self.screen is not self.event_list.screen:
-            raise SkipAction()  # `/` is text in the bar, and nothing behind the help screen
-        self.filter_bar.open(self.model.filter.text.text, return_to=self.event_list)
-        self.model.remember_filter()
-
-    def on_input_changed(self, message: Input.Changed) -> None:
-        if message.input is self.filter_bar:
-            self.model.set_text(message.value)
-            self._filter_changed()
-
-    def on_filter_bar_cancelled(self, message: FilterBar.Cancelled) -> None:
-        self.model.set_text("")
-        self._filter_changed()
-
-    def action_only_event(self) -> None:
-        ev = self.event_list.current
-        if ev is None or not self.model.toggle_only_event(ev):
-            self.notify("No event name to filter on here.", markup=False)
-        else:
-            self._filter_changed()
-
-    def action_only_value(self) -> None:
-        """Correlate one connection: the caller's address (a parameter that looks like one), else host."""
-        ev = self.event_list.current
-        if ev is None:
-            return
-        if not self.model.toggle_only_caller(ev):
-            self.notify("This event names no caller address or host.", markup=False)
-        else:
-            self._filter_changed()
-
-    def action_back(self) -> None:
-        if self.model.back():
             self._filter_changed()
 
     # -- follow / pause -------------------------------------------------------------------
@@ -299,9 +225,6 @@ class ConsoleApp(ExitOnRequest, App[int]):
     # -- help and command palette -------------------------------------------------------------
     def action_help(self) -> None:
         self.push_screen(HelpScreen(help_rows([*self.BINDINGS, *EventList.BINDINGS], self.keys.describe)))
-
-    def _describe(self, binding: Binding) -> str:  # for tests written before ConsoleKeys
-        return self.keys.describe(binding)
 
     def get_system_commands(self, screen) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)

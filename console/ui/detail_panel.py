@@ -11,8 +11,8 @@ from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.widgets import Static
 
-from console.catalogue import Catalogue
-from console.event import Event
+from console.catalog.catalog import Catalog
+from console.decode.event import Event
 from console.safe_text import for_screen
 from console.ui.severity_styles import SeverityStyles
 
@@ -25,7 +25,7 @@ def _t(value) -> Text:
 INCOMPLETE = "incomplete: its newline has not been written yet; the rest of the line will replace this"
 
 
-def describe(ev: Event, catalogue: Catalogue, *, acked: bool = False,
+def describe(ev: Event, catalog: Catalog, *, acked: bool = False,
              styles: SeverityStyles | None = None) -> Group:
     """styles: the theme's, for the marks (an incomplete line); without them the mark is plain."""
     head = Table.grid(padding=(0, 1))
@@ -97,11 +97,11 @@ class DetailPanel(VerticalScroll):
     DetailPanel.open { display: block; }
     """
 
-    def __init__(self, catalogue: Catalogue, styles: SeverityStyles | None = None, *,
+    def __init__(self, catalog: Catalog, styles: SeverityStyles | None = None, *,
                  is_acked: Optional[Callable[[Event], bool]] = None, **kwargs) -> None:
         """is_acked: whether an event is acknowledged (the model knows), for show() without acked."""
         super().__init__(**kwargs)
-        self.catalogue = catalogue
+        self.catalog = catalog
         self._is_acked = is_acked
         self.severity_styles = styles  # the theme's: the app sets them again when the theme changes
         self.body = Static("", id="detail-body")
@@ -127,4 +127,4 @@ class DetailPanel(VerticalScroll):
             return
         # Content, not str: a str border title is parsed as markup, and a site layout may let any name in
         self.border_title = Content(for_screen(ev.full_name or "Unparsed line"))
-        self.body.update(describe(ev, self.catalogue, acked=acked, styles=self.severity_styles))
+        self.body.update(describe(ev, self.catalog, acked=acked, styles=self.severity_styles))

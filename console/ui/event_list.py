@@ -12,8 +12,8 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from console.event import Event
-from console.model import EventModel
+from console.decode.event import Event
+from console.model.events import EventModel
 from console.safe_text import for_screen
 from console.ui.severity_styles import SeverityStyles
 

@@ -1,4 +1,4 @@
-"""Ties the app and Textual's driver to the process's ExitGuard (console.exit_guard).
+"""Ties the app and Textual's driver to the process's ExitGuard (console.exit.guard).
 
 Textual writes the screen from a writer thread fed by a queue of 30 items. When the terminal hangs
 up, each write fails with EIO: the writer thread died on the first one, the queue filled, and the
@@ -11,7 +11,7 @@ import asyncio
 import signal
 from typing import Callable
 
-from console.exit_guard import ExitGuard
+from console.exit.guard import ExitGuard
 
 
 class _TerminalOut:

@@ -11,7 +11,7 @@ from typing import Callable, Dict, Iterator, List
 from textual.app import SystemCommand
 from textual.binding import Binding, BindingsMap
 
-from console.catalogue import Catalogue
+from console.catalog.catalog import Catalog
 
 SEVERITY_GROUP = Binding.Group("severities", compact=True)
 MAX_RANK_KEYS = 9  # 1 … 9: show that severity and everything more severe
@@ -54,11 +54,11 @@ class ConsoleKeys:
     """The bindings of one console: BASE_BINDINGS, then a show/hide key per severity that has one,
     then 1 … 9 for "this rank and more severe". Built from the catalogue's data, with their words."""
 
-    def __init__(self, catalogue: Catalogue) -> None:
+    def __init__(self, catalog: Catalog) -> None:
         self._words: Dict[str, str] = {}  # binding id -> what the key does
         self.by_severity: Dict[str, str] = {}  # severity name -> its key
         self.severity_bindings: List[Binding] = []
-        for sev in catalogue.severities:
+        for sev in catalog.severities:
             if not sev.key:
                 continue
             bid = f"toggle-{sev.name}"
@@ -66,13 +66,13 @@ class ConsoleKeys:
                                                   group=SEVERITY_GROUP, id=bid))
             self._words[bid] = f"show or hide {sev.name} events"
             self.by_severity[sev.name] = sev.key
-        ranks = sorted({s.rank for s in catalogue.severities if not s.unknown})
+        ranks = sorted({s.rank for s in catalog.severities if not s.unknown})
         for i, rank in enumerate(ranks[:MAX_RANK_KEYS], 1):
             bid = f"rank-{i}"
             self.severity_bindings.append(Binding(str(i), f"show_rank({rank})", f"rank ≤{rank}",
                                                   show=False, id=bid))
             self._words[bid] = "show only " + ", ".join(
-                s.name for s in catalogue.severities if s.rank <= rank)
+                s.name for s in catalog.severities if s.rank <= rank)
         self.bindings: List[Binding] = [*BASE_BINDINGS, *self.severity_bindings]
 
     def describe(self, binding: Binding) -> str:

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import glob
 
-from console.catalogue import Catalogue
-from console.config import DEFAULT_GLOB, config_dir
+from console.catalog.catalog import Catalog
+from console.commands.config import DEFAULT_GLOB, config_dir
 from console.errors import DataError
-from console.linereader import DEFAULT_MAX_LINE
-from console.model import DEFAULT_HISTORY, DEFAULT_HISTORY_BYTES
+from console.tail.whole_files import DEFAULT_MAX_LINE
+from console.model.events import DEFAULT_HISTORY, DEFAULT_HISTORY_BYTES
 from console.themes_data import DEFAULT_THEME, load_themes, resolve_theme
 
 
@@ -20,14 +20,14 @@ def _site_theme_sources(args, config: dict) -> list[str]:
     return sources
 
 
-def launch(args, config: dict, catalogue: Catalogue) -> int:
-    from console.decoder import Decoder
-    from console.exit_guard import ExitGuard
+def launch(args, config: dict, catalog: Catalog) -> int:
+    from console.decode.decoder import Decoder
+    from console.exit.guard import ExitGuard
     from console.tail import Follower
     from console.ui.app import ConsoleApp
     from console.ui.exit_wiring import guard_app
 
-    themes = load_themes(_site_theme_sources(args, config), catalogue)
+    themes = load_themes(_site_theme_sources(args, config), catalog)
     theme = resolve_theme(themes, args.theme or config.get("theme") or DEFAULT_THEME).name
     history = args.history or config.get("history") or DEFAULT_HISTORY
     history_bytes = args.history_bytes or config.get("history_bytes") or DEFAULT_HISTORY_BYTES
@@ -37,8 +37,8 @@ def launch(args, config: dict, catalogue: Catalogue) -> int:
     demo = None
     title = "smtp-console"
     if args.demo:
-        from console.demo import DemoWriter
-        demo = DemoWriter(catalogue).start()
+        from console.demo.writer import DemoWriter
+        demo = DemoWriter(catalog).start()
         paths = [demo.glob]
         title = "smtp-console DEMO"
     else:
@@ -52,13 +52,13 @@ def launch(args, config: dict, catalogue: Catalogue) -> int:
         raise DataError("-: the console reads its keys from the terminal; for standard input use"
                         " `smtp-console decode --follow -`")
 
-    decoder = Decoder(catalogue)  # one for the app, whose sort key also merges backfill by time
+    decoder = Decoder(catalog)  # one for the app, whose sort key also merges backfill by time
     # Textual draws at most 60 frames a second; batching wider than a frame only adds latency
     grace = args.rotate_grace if args.rotate_grace is not None else config.get("rotate_grace")
     extra = {} if grace is None else {"rotate_grace": grace}
     follower = Follower(paths, lines=lines, from_start=args.from_start, max_line=max_line,
                         sort_key=decoder.sort_key, min_interval=0.005, **extra)
-    app = ConsoleApp(catalogue=catalogue, themes=themes, theme=theme, source=follower, history=history,
+    app = ConsoleApp(catalog=catalog, themes=themes, theme=theme, source=follower, history=history,
                      history_bytes=history_bytes, title=title, decoder=decoder)
     # once the app has the terminal, q, SIGTERM, SIGHUP or a lost terminal end the process within a second
     guard = ExitGuard()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from rich.style import Style
 
-from console.catalogue import Catalogue
+from console.catalog.catalog import Catalog
 from console.themes_data import ThemeData
 
 
@@ -17,10 +17,10 @@ def _words(style: str) -> dict:
 
 
 class SeverityStyles:
-    def __init__(self, catalogue: Catalogue, theme: ThemeData, *, no_color: bool = False) -> None:
+    def __init__(self, catalog: Catalog, theme: ThemeData, *, no_color: bool = False) -> None:
         self.line: dict[str, Style] = {}
         self.badge: dict[str, Style] = {}
-        for sev in catalogue.severities:
+        for sev in catalog.severities:
             if no_color:
                 words = _words(sev.mono)
                 self.badge[sev.name] = Style(**words)
@@ -36,8 +36,8 @@ class SeverityStyles:
         self.marks: dict[str, tuple[str, Style]] = {
             name: (mark.text, Style(color=None if no_color else mark.color, **_words(mark.style)))
             for name, mark in theme.marks.items()}
-        self.unknown_line = self.line.get(catalogue.unknown.name, Style())
-        self.unknown_badge = self.badge.get(catalogue.unknown.name, Style())
+        self.unknown_line = self.line.get(catalog.unknown.name, Style())
+        self.unknown_badge = self.badge.get(catalog.unknown.name, Style())
 
     def for_line(self, name: str) -> Style:
         return self.line.get(name, self.unknown_line)
@@ -51,7 +51,7 @@ class SeverityStyles:
 
 
     @classmethod
-    def for_theme(cls, catalogue: Catalogue, themes: dict[str, ThemeData], theme, *,
+    def for_theme(cls, catalog: Catalog, themes: dict[str, ThemeData], theme, *,
                   no_color: bool = False) -> "SeverityStyles":
         """For a Textual theme (or None: dark): ours of its name, or, for any other (a Textual
         built-in theme), our first theme as dark or light as it, else our first theme."""
@@ -59,4 +59,4 @@ class SeverityStyles:
         data = themes.get(theme.name) if theme is not None else None
         if data is None:
             data = next((t for t in themes.values() if t.dark == dark), next(iter(themes.values())))
-        return cls(catalogue, data, no_color=no_color)
+        return cls(catalog, data, no_color=no_color)

@@ -12,10 +12,10 @@ from rich.text import Text
 from textual.message_pump import MessagePump
 from textual.widgets import Static
 
-from console.model import EventModel
-from console.throttle import Throttle
+from console.model.events import EventModel
+from console.live.throttle import Throttle
 from console.safe_text import for_screen
-from console.tail.model import ENDED, FOLLOWING, ROTATED, TRUNCATED
+from console.tail.contract import ENDED, FOLLOWING, ROTATED, TRUNCATED
 from console.ui.severity_styles import SeverityStyles
 
 
@@ -36,7 +36,7 @@ def _sizes(held: int, budget: int) -> str:
 
 class Pacer:
     """Runs a job (drawing the header) soon after it is asked for, but once per `every` seconds at
-    most however often it is asked for (console.throttle), on a timer of `owner`."""
+    most however often it is asked for (console.live.throttle), on a timer of `owner`."""
 
     def __init__(self, owner: MessagePump, every: float, job: Callable[[], None]) -> None:
         self._owner, self._job = owner, job
@@ -131,7 +131,7 @@ def _severity_line(model: EventModel, styles: SeverityStyles, keys: dict[str, st
     """Each severity with its key and count; a hidden one struck out."""
     sev_line = Text(no_wrap=True, overflow="ellipsis")
     shown = model.filter.severities
-    for sev in model.catalogue.severities:
+    for sev in model.catalog.severities:
         on = sev.name in shown
         style = styles.for_badge(sev.name) if on else Style(dim=True, strike=True)
         sev_line.append(f"{keys.get(sev.name) or '·'}", style=Style(bold=True, underline=True))

@@ -198,22 +198,22 @@ def test_stats_text(run, log):
 
 # -- catalog -----------------------------------------------------------------------------------
 
-def test_catalog_list(run, catalogue):
+def test_catalog_list(run, catalog):
     proc = run("catalog")
     assert proc.returncode == 0, err(proc)
     text = out(proc)
-    for ev in catalogue.events.values():
+    for ev in catalog.events.values():
         assert f"{ev.facility}-{ev.name}" in text
-    assert f"{len(catalogue.events)} events" in text
+    assert f"{len(catalog.events)} events" in text
     row = [ln for ln in text.splitlines() if "MTA_SMTP-Connection" in ln]
     assert len(row) == 1 and "102" in row[0] and "info" in row[0]
 
 
-def test_catalog_json_list(run, catalogue):
+def test_catalog_json_list(run, catalog):
     proc = run("catalog", "--json")
     assert proc.returncode == 0, err(proc)
     entries = json.loads(out(proc))
-    assert len(entries) == len(catalogue.events)
+    assert len(entries) == len(catalog.events)
     conn = next(e for e in entries if e["name"] == "Connection")
     assert conn["id"] == 102 and conn["letter"] == "I"
     assert conn["parameters"] == ["Caller's address", "Connection context"]
@@ -343,10 +343,10 @@ def test_decode_empty_stdin(run):
     assert proc.returncode == 0 and out(proc) == "" and err(proc) == ""
 
 
-def test_decode_into_a_closed_pipe_is_quiet(tmp_path, repo_root, catalogue):
-    from console.simulator import write_log
+def test_decode_into_a_closed_pipe_is_quiet(tmp_path, repo_root, catalog):
+    from console.demo.simulator import write_log
     big = tmp_path / "big.log"
-    write_log(big, 20000, catalogue)
+    write_log(big, 20000, catalog)
     env = dict(os.environ, PYTHONPATH=str(repo_root), NO_COLOR="1")
     proc = subprocess.Popen([sys.executable, "-m", "console", "decode", str(big)], cwd=tmp_path,
                             env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)

@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from console.catalogue_loader import load_catalogue
-from console.simulator import write_log
+from console.catalog.loader import load_catalog
+from console.demo.simulator import write_log
 
 ODD_LINES = [
     b"2026-11-24 10:15:03.123 smtpsrvr[2817] I-MTA_SMTP-Connection: connection from 192.0.2.10 (x)\r",
@@ -50,7 +50,7 @@ def run(tmp_path, repo_root):
 def content(tmp_path_factory) -> bytes:
     """Simulated traffic with the lines that take the slow paths mixed in, no final newline."""
     p = tmp_path_factory.mktemp("content") / "plain.log"
-    write_log(p, 4_000, load_catalogue(), seed=7)
+    write_log(p, 4_000, load_catalog(), seed=7)
     lines = p.read_bytes().split(b"\n")[:-1]
     for i, odd in enumerate(ODD_LINES):
         lines.insert(1 + i * 700, odd)

@@ -10,7 +10,7 @@ import pytest
 
 import console.tail.headless as headless
 from console.cli import main
-from console.tail.model import RawLine, SourceState
+from console.tail.contract import RawLine, SourceState
 
 TS = "2026-11-24 10:00:00.000 smtpsrvr[1] "
 FIRST = TS + "I-MTA_SMTP-Connection: connection from 192.0.2.1 (ctx)"

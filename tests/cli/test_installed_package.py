@@ -34,7 +34,7 @@ def installed_console_dir(tmp_path) -> Path:
     return where
 
 
-def test_the_wheel_carries_catalogue_and_themes(tmp_path):
+def test_the_wheel_carries_catalog_and_themes(tmp_path):
     package = installed_console_dir(tmp_path)
     assert (package / "_data" / "catalog" / "mta_smtp.yaml").is_file()
     assert (package / "_data" / "catalog" / "layouts.yaml").is_file()

@@ -34,7 +34,7 @@ def site_dir(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def site_catalogue(site_dir):
-    from console.catalogue_loader import load_catalogue
-    return load_catalogue([site_dir])
+def site_catalog(site_dir):
+    from console.catalog.loader import load_catalog
+    return load_catalog([site_dir])
 

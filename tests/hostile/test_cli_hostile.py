@@ -183,7 +183,7 @@ def test_hostile_file_names_in_errors_are_one_inert_line(tmp_path, name):
 
 
 @pytest.mark.parametrize("name", ["new\nline.yaml", "esc\x1b[2J.yaml"])
-def test_hostile_catalogue_file_names_in_errors(tmp_path, name):
+def test_hostile_catalog_file_names_in_errors(tmp_path, name):
     site = tmp_path / "site"
     site.mkdir()
     (site / name).write_text("a: [\n")

@@ -10,7 +10,7 @@ import time
 import pytest
 from rich.cells import cell_len
 
-from console.decoder import Decoder
+from console.decode.decoder import Decoder
 from console.tail import Follower
 
 from .conftest import (list_rows, panel_text, pipe_line, record_notifications, screen_lines, screen_segments,
@@ -46,9 +46,9 @@ def assert_no_live_markup(app) -> None:
         assert not (style.meta or {}).get("@click"), f"an action reached the screen in {seg.text!r}"
 
 
-async def test_hostile_text_in_every_field_is_literal_on_screen(make_app, site_catalogue):
-    app = make_app(cat=site_catalogue)
-    decoder = Decoder(site_catalogue)
+async def test_hostile_text_in_every_field_is_literal_on_screen(make_app, site_catalog):
+    app = make_app(cat=site_catalog)
+    decoder = Decoder(site_catalog)
     lines = hostile_pipe_lines()
     events = [decoder.decode(line.encode(), "hostile\x1b[31m\u202e.log", n) for n, line in enumerate(lines, 1)]
     assert all(ev.layout == "hostile-pipes" for ev in events)
@@ -66,7 +66,7 @@ async def test_hostile_text_in_every_field_is_literal_on_screen(make_app, site_c
         # the panel's text for every hostile event, and on screen for a few: text, title, raw line literal
         from console.ui.detail_panel import describe
         for ev in events:
-            app.panel.body.update(describe(ev, site_catalogue))
+            app.panel.body.update(describe(ev, site_catalog))
             assert_inert(panel_text(app), f"the panel on {ev.raw[:30]!r}")
         for index in (1, 7, len(events) - 1):
             await pilot.press("home", *["down"] * index, "enter")
@@ -85,15 +85,15 @@ async def test_hostile_text_in_every_field_is_literal_on_screen(make_app, site_c
         assert app.clipboard == events[0].raw  # y copies the line as it was (OSC 52, base64: inert)
 
 
-async def test_hostile_lines_leave_the_layout_unchanged(make_app, site_catalogue):
+async def test_hostile_lines_leave_the_layout_unchanged(make_app, site_catalog):
     """Same regions, same row widths, the fixed columns where they always are, with and without them."""
-    decoder = Decoder(site_catalogue)
+    decoder = Decoder(site_catalog)
     hostile = [decoder.decode(line.encode(), "h.log", n) for n, line in enumerate(hostile_pipe_lines(), 1)]
     plain = [decoder.decode(pipe_line(ts=CLEAN_TS, message=f"plain {n}").encode(), "h.log", n)
              for n in range(1, len(hostile) + 1)]
     shapes = []
     for events in (plain, hostile):
-        app = make_app(cat=site_catalogue)
+        app = make_app(cat=site_catalog)
         async with app.run_test(size=SIZE) as pilot:
             app.ingest(events, live=False)
             await settle(pilot)
@@ -107,8 +107,8 @@ async def test_hostile_lines_leave_the_layout_unchanged(make_app, site_catalogue
     assert shapes[0] == shapes[1]
 
 
-async def test_wide_and_combining_fields_keep_the_columns_aligned(make_app, catalogue):
-    decoder = Decoder(catalogue)
+async def test_wide_and_combining_fields_keep_the_columns_aligned(make_app, catalog):
+    decoder = Decoder(catalog)
     hosts = ["mail1", "\u90ae\u4ef6\u670d\u52a1\u5668", "e\u0301e\u0301e\u0301e\u0301", "mail2"]
     lines = [f"2026-11-24T10:00:00Z {h} smtpsrvr[1]: I-MTA_SMTP-Connection: connection from 192.0.2.1 (x)"
              for h in hosts]
@@ -122,10 +122,10 @@ async def test_wide_and_combining_fields_keep_the_columns_aligned(make_app, cata
         assert len(set(offsets)) == 1, f"message column starts at cells {offsets}"
 
 
-async def test_hostile_text_in_the_time_field_is_literal_on_screen(make_app, site_catalogue):
-    decoder = Decoder(site_catalogue)
+async def test_hostile_text_in_the_time_field_is_literal_on_screen(make_app, site_catalog):
+    decoder = Decoder(site_catalog)
     line = pipe_line(ts=_field(PAYLOADS["osc title"]) + "[b]x[/b]\u202e", message="time field")
-    app = make_app(cat=site_catalogue)
+    app = make_app(cat=site_catalog)
     async with app.run_test(size=SIZE) as pilot:
         app.ingest([decoder.decode(line.encode(), "t.log", 1)], live=False)
         await settle(pilot)
@@ -209,8 +209,8 @@ async def test_a_50_mb_line_reaches_the_console_cut_and_the_next_line_too(follow
             assert "line cut at the length limit" in panel_text(app)
 
 
-async def test_a_cut_line_is_marked_in_the_list(make_app, catalogue):
-    decoder = Decoder(catalogue)
+async def test_a_cut_line_is_marked_in_the_list(make_app, catalog):
+    decoder = Decoder(catalog)
     data = b"2026-11-24 10:00:00.000 smtpsrvr[7] W-MTA_SMTP-DNSBLfailed: " + b"A" * 70_000
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
@@ -239,8 +239,8 @@ async def test_a_burst_of_100000_lines_and_the_console_still_answers(followed, t
                         and "dropped 1" in _header(app), what="the header to count it")
 
 
-async def test_resized_to_20x5_and_back(make_app, catalogue):
-    decoder = Decoder(catalogue)
+async def test_resized_to_20x5_and_back(make_app, catalog):
+    decoder = Decoder(catalog)
     events = [decoder.decode((f"2026-11-24 10:00:{i:02d}.000 smtpsrvr[1] W-MTA_SMTP-DNSBLfailed: "
                               + PAYLOADS["wide"] + PAYLOADS["csi clear"]).encode(), "r.log", i) for i in range(40)]
     app = make_app()
@@ -262,9 +262,9 @@ async def test_resized_to_20x5_and_back(make_app, catalogue):
 
 # -- one picture of it all ----------------------------------------------------------------------
 
-def test_snapshot_hostile_screen_with_panel(snap_compare, make_app, site_catalogue):
+def test_snapshot_hostile_screen_with_panel(snap_compare, make_app, site_catalog):
     """Every payload, every field, the panel open on the most hostile line: nothing styled or moved."""
-    decoder = Decoder(site_catalogue)
+    decoder = Decoder(site_catalog)
     lines = hostile_pipe_lines()
 
     async def run_before(pilot) -> None:
@@ -273,7 +273,7 @@ def test_snapshot_hostile_screen_with_panel(snap_compare, make_app, site_catalog
         pilot.app.ingest(events, live=False)
         await pilot.pause()
 
-    assert snap_compare(make_app(cat=site_catalogue), terminal_size=SIZE, run_before=run_before,
+    assert snap_compare(make_app(cat=site_catalog), terminal_size=SIZE, run_before=run_before,
                         press=["home", "down", "enter"])
 
 
@@ -291,8 +291,8 @@ ODD_BYTES = [
 ]
 
 
-async def test_odd_bytes_each_become_a_visible_event(make_app, catalogue):
-    decoder = Decoder(catalogue)
+async def test_odd_bytes_each_become_a_visible_event(make_app, catalog):
+    decoder = Decoder(catalog)
     events = [decoder.decode(data, "odd.log", n) for n, data in enumerate(ODD_BYTES, 1)]
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
@@ -305,7 +305,7 @@ async def test_odd_bytes_each_become_a_visible_event(make_app, catalogue):
         assert_inert("\n".join(screen_lines(app)), "the screen")
         from console.ui.detail_panel import describe
         for ev in events:
-            app.panel.body.update(describe(ev, catalogue))
+            app.panel.body.update(describe(ev, catalog))
             assert_inert(panel_text(app), f"the panel on line {ev.line}")
         await pilot.press("home", "enter")
         await settle(pilot)

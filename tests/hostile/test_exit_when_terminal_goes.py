@@ -30,7 +30,7 @@ CTTY = ("import fcntl, os, sys, termios\n"
         "fcntl.ioctl(0, termios.TIOCSCTTY, 0)\n"
         "os.execv(sys.argv[1], sys.argv[1:])\n")
 # the console with the layout check switched off: the only way left to get a runaway regex in
-UNCHECKED = ("import sys\nimport console.regex_guard as guard\n"
+UNCHECKED = ("import sys\nimport console.regex.guard as guard\n"
              "guard.check = lambda uses: [''] * len(uses)\n"
              "from console.cli import main\nsys.exit(main(sys.argv[1:]))\n")
 LINE = b"2026-11-24 10:00:00.000 smtpsrvr[7] W-MTA_SMTP-DNSBLfailed: 192.0.2.%d listed: bl.example n=%08d\n"

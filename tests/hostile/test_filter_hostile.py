@@ -14,7 +14,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from console.textfilter import MATCH_WINDOW, compile_filter
+from console.model.textfilter import MATCH_WINDOW, compile_filter
 
 from .conftest import screen_lines, settle, until
 from .helpers import fuzz, time_limit
@@ -108,9 +108,9 @@ def test_any_pattern_the_filter_accepts_is_bounded_on_hostile_lines(pattern):
 
 # -- in the console ----------------------------------------------------------------------------
 
-def _hostile_events(catalogue, n: int, body: str):
-    from console.decoder import Decoder
-    decoder = Decoder(catalogue)
+def _hostile_events(catalog, n: int, body: str):
+    from console.decode.decoder import Decoder
+    decoder = Decoder(catalog)
     return [decoder.decode(f"2026-11-24 10:00:{i % 60:02d}.000 smtpsrvr[1] W-MTA_SMTP-DNSBLfailed: {body}"
                            .encode(), "hostile.log", i) for i in range(1, n + 1)]
 
@@ -137,10 +137,10 @@ async def _loop_stall(pilot, action) -> float:
 
 
 @pytest.mark.parametrize("pattern", [r"(a+)+$", r".*a.*b", r"(a|aa)+$", "(", "[@click=app.quit]"])
-async def test_typed_slow_or_invalid_filter_gets_a_note_and_the_console_answers(make_app, catalogue, pattern):
+async def test_typed_slow_or_invalid_filter_gets_a_note_and_the_console_answers(make_app, catalog, pattern):
     app = make_app()
     async with app.run_test(size=(160, 45)) as pilot:
-        app.ingest(_hostile_events(catalogue, 300, "a" * 5000), live=False)
+        app.ingest(_hostile_events(catalog, 300, "a" * 5000), live=False)
         await settle(pilot)
         await pilot.press("slash")
         stall = await _loop_stall(pilot, lambda: setattr(app.filter_bar, "value", pattern))
@@ -154,7 +154,7 @@ async def test_typed_slow_or_invalid_filter_gets_a_note_and_the_console_answers(
         assert app.is_running and app.return_code is None
 
 
-async def test_accepted_filter_over_many_long_hostile_lines_does_not_freeze_the_console(make_app, catalogue):
+async def test_accepted_filter_over_many_long_hostile_lines_does_not_freeze_the_console(make_app, catalog):
     pattern = r".*@example\.org"
     tf = compile_filter(pattern)
     assert tf.note == ""  # a fair regex: one .* and a literal
@@ -165,7 +165,7 @@ async def test_accepted_filter_over_many_long_hostile_lines_does_not_freeze_the_
     n = max(20, min(600, int(3.0 / per_line)))  # about three seconds of matching on this machine
     app = make_app()
     async with app.run_test(size=(160, 45)) as pilot:
-        app.ingest(_hostile_events(catalogue, n, line), live=False)
+        app.ingest(_hostile_events(catalog, n, line), live=False)
         await settle(pilot)
         await pilot.press("slash")
         stall = await _loop_stall(pilot, lambda: setattr(app.filter_bar, "value", pattern))

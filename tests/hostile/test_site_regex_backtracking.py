@@ -15,10 +15,10 @@ import time
 import pytest
 import yaml
 
-from console import regex_guard
-from console.catalogue_loader import load_catalogue
+from console.regex import guard as regex_guard
+from console.catalog.loader import load_catalog
 from console.errors import DataError
-from console.regex_guard import RegexUse, check
+from console.regex.guard import RegexUse, check
 from console.resources import catalog_dir
 
 from .conftest import PIPE_LAYOUT
@@ -76,8 +76,8 @@ def test_the_shipped_regexes_pass_both_checks_as_if_a_site_had_written_them():
 
 @pytest.mark.parametrize("name", FAIR)
 def test_fair_site_layouts_load(tmp_path, name):
-    catalogue = load_catalogue([site(tmp_path, FAIR[name])])
-    assert "site-layout" in [layout.name for layout in catalogue.layouts]
+    catalog = load_catalog([site(tmp_path, FAIR[name])])
+    assert "site-layout" in [layout.name for layout in catalog.layouts]
 
 
 @pytest.mark.parametrize("name", CATASTROPHIC)
@@ -85,7 +85,7 @@ def test_catastrophic_site_layouts_are_refused_naming_file_and_layout(tmp_path, 
     monkeypatch.setattr(regex_guard, "REGEX_DEADLINE", 1.0)  # the cubic one needs not take 3 s
     d = site(tmp_path, CATASTROPHIC[name], name="greedy")
     with pytest.raises(DataError) as err:
-        load_catalogue([d])
+        load_catalog([d])
     msg = str(err.value)
     assert str(d / "layouts.yaml") in msg and "'greedy'" in msg and "\n" not in msg, msg
     assert "backtrack" in msg, msg
@@ -111,7 +111,7 @@ def test_a_catastrophic_generic_token_is_refused_too(tmp_path):
     (d / "generic.yaml").write_text(yaml.safe_dump({"generic": {
         "token": r"(?P<letter>[A-Z])-(?P<facility>(\w+)+)-(?P<event>\w+)"}}))
     with pytest.raises(DataError, match=r"generic\.yaml: generic: token: nested repetition"):
-        load_catalogue([d])
+        load_catalog([d])
 
 
 @pytest.mark.parametrize("command", [["catalog"], ["stats", "LOG"], ["decode", "LOG"], ["LOG"]])

@@ -14,9 +14,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from console.decoder import Decoder
+from console.decode.decoder import Decoder
 from console.safe_text import is_inert, visible
-from console.text_output import EventPrinter
+from console.commands.printers import EventPrinter
 
 from .conftest import pipe_line
 from .helpers import HOSTILE, LITERALS, PAYLOADS, assert_inert, fuzz, raw_controls
@@ -57,9 +57,9 @@ def test_visible_on_any_text(text):
 
 # -- decode's printer: text and JSON, every field -------------------------------------------------
 
-def _hostile_events(catalogue, site_catalogue):
+def _hostile_events(catalog, site_catalog):
     """The same payloads in the message (shipped layouts) and in every field (the site pipe layout)."""
-    shipped, site = Decoder(catalogue), Decoder(site_catalogue)
+    shipped, site = Decoder(catalog), Decoder(site_catalog)
     events = []
     for name, payload in PAYLOADS.items():
         clean = payload.replace("|", "/")
@@ -73,8 +73,8 @@ def _hostile_events(catalogue, site_catalogue):
     return events
 
 
-def test_decode_text_output_is_inert_in_every_field(catalogue, site_catalogue):
-    events = _hostile_events(catalogue, site_catalogue)
+def test_decode_text_output_is_inert_in_every_field(catalog, site_catalog):
+    events = _hostile_events(catalog, site_catalog)
     assert {ev.layout for ev in events} >= {"native", "syslog-rfc5424", "hostile-pipes"}
     out = io.StringIO()
     EventPrinter(out).write(events)
@@ -85,9 +85,9 @@ def test_decode_text_output_is_inert_in_every_field(catalogue, site_catalogue):
         assert literal in text, literal
 
 
-def test_decode_colour_output_has_only_its_own_escapes(catalogue, site_catalogue):
+def test_decode_colour_output_has_only_its_own_escapes(catalog, site_catalog):
     """With colours on (a tty), the only escape sequences are the severity colour and the reset."""
-    events = _hostile_events(catalogue, site_catalogue)
+    events = _hostile_events(catalog, site_catalog)
     out = io.StringIO()
     EventPrinter(out, colours={"warning": "#ffaf00", "info": "#87afd7", "unknown": "#808080"}).write(events)
     lines = out.getvalue().splitlines()
@@ -98,8 +98,8 @@ def test_decode_colour_output_has_only_its_own_escapes(catalogue, site_catalogue
         assert line.count("\x1b") == len(_SGR.findall(line)) <= 2
 
 
-def test_decode_json_is_ascii_and_keeps_the_raw_line(catalogue, site_catalogue):
-    events = _hostile_events(catalogue, site_catalogue)
+def test_decode_json_is_ascii_and_keeps_the_raw_line(catalog, site_catalog):
+    events = _hostile_events(catalog, site_catalog)
     out = io.StringIO()
     EventPrinter(out, as_json=True).write(events)
     lines = out.getvalue().splitlines()
@@ -109,15 +109,15 @@ def test_decode_json_is_ascii_and_keeps_the_raw_line(catalogue, site_catalogue):
         assert json.loads(line)["raw"] == ev.raw  # the exact text stays available, escaped
 
 
-def test_wide_and_combining_characters_are_shown_as_themselves(catalogue):
+def test_wide_and_combining_characters_are_shown_as_themselves(catalog):
     line = "2026-11-24 10:15:03.123 smtpsrvr[1] W-MTA_SMTP-DNSBLfailed: \u90ae\u4ef6 e\u0301 \U0001F600"
     out = io.StringIO()
-    EventPrinter(out).write([Decoder(catalogue).decode(line.encode())])
+    EventPrinter(out).write([Decoder(catalog).decode(line.encode())])
     assert "\u90ae\u4ef6 e\u0301 \U0001F600" in out.getvalue()
     assert unicodedata.normalize("NFC", "e\u0301") not in out.getvalue()  # not normalised away either
 
 
-def test_hostile_payload_survives_as_one_event(catalogue):
-    ev = Decoder(catalogue).decode(f"2026-11-24 10:15:03.123 smtpsrvr[1] W-MTA_SMTP-DNSBLfailed: {HOSTILE}"
+def test_hostile_payload_survives_as_one_event(catalog):
+    ev = Decoder(catalog).decode(f"2026-11-24 10:15:03.123 smtpsrvr[1] W-MTA_SMTP-DNSBLfailed: {HOSTILE}"
                                    .encode())
     assert ev.event == "DNSBLfailed" and ev.message == HOSTILE

@@ -14,8 +14,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from console import cli
-from console.catalogue_loader import EVENT_KEYS, FILE_KEYS, LAYOUT_KEYS, SEVERITY_KEYS, load_catalogue
-from console.config import CONFIG_KEYS, load_config
+from console.catalog.loader import EVENT_KEYS, FILE_KEYS, LAYOUT_KEYS, SEVERITY_KEYS, load_catalog
+from console.commands.config import CONFIG_KEYS, load_config
 from console.errors import DataError
 from console.safe_text import visible
 from console.themes_data import THEME_KEYS, load_theme_file
@@ -185,7 +185,7 @@ def test_yaml_is_only_ever_loaded_safely(tmp_path, monkeypatch):
     monkeypatch.setattr(yaml, "load", spy)
     for name in ("safe_load", "full_load", "unsafe_load"):
         monkeypatch.setattr(yaml, name, lambda *a, **k: pytest.fail("a YAML load that bypasses load_yaml"))
-    load_catalogue()
+    load_catalog()
     (tmp_path / "c.yaml").write_text(f"theme: !!python/object/apply:os.system ['touch {MARKER}']\n")
     with pytest.raises(DataError):
         load_config(tmp_path / "c.yaml")
@@ -219,15 +219,15 @@ _DOCS = st.recursive(_SCALARS, lambda inner: st.one_of(
 
 @fuzz(100)
 @given(st.sampled_from(KINDS), st.dictionaries(st.sampled_from(_KEYS), _DOCS, max_size=5))
-def test_any_document_is_accepted_or_refused_with_a_data_error(tmp_path_factory, catalogue, kind, doc):
+def test_any_document_is_accepted_or_refused_with_a_data_error(tmp_path_factory, catalog, kind, doc):
     d = tmp_path_factory.mktemp("doc")
     f = d / "site.yaml"
     f.write_text(yaml.safe_dump(doc, allow_unicode=True), encoding="utf-8")
     try:
         if kind in ("catalogue", "layout"):
-            load_catalogue([d])
+            load_catalog([d])
         elif kind == "theme":
-            load_theme_file(f, catalogue)
+            load_theme_file(f, catalog)
         else:
             load_config(f)
     except DataError as exc:

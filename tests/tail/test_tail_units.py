@@ -6,9 +6,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from console.tail.grouping import name_order, stream_key
-from console.tail.lines import LineSplitter
+from console.tail.splitter import LineSplitter
 from console.tail.merge import concat, merge_by_key
-from console.tail.model import RawLine
+from console.tail.contract import RawLine
 
 
 def reference(data: bytes, max_line: int) -> tuple[list[tuple[bytes, bool]], bytes | None]:

@@ -10,7 +10,7 @@ import pytest
 from screen_helpers import (FakeSource, FrozenClock, list_rows, panel_text,  # noqa: F401
                             record_notifications, screen_lines, screen_text, settle, wait_until)
 
-from console.simulator import Simulator
+from console.demo.simulator import Simulator
 
 FIXED_START = datetime(2026, 11, 24, 9, 0, 0)
 SIZE = (160, 45)
@@ -27,8 +27,8 @@ def _colour_terminal(monkeypatch):
 
 
 @pytest.fixture
-def sim(catalogue):
-    return Simulator(catalogue, seed=7, start=FIXED_START)
+def sim(catalog):
+    return Simulator(catalog, seed=7, start=FIXED_START)
 
 
 def traffic(sim: Simulator, n: int) -> list[str]:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import gc
 import tracemalloc
 
-from console.tail.model import Batch, RawLine, SourceState
+from console.tail.contract import Batch, RawLine, SourceState
 from console.ui.app import ConsoleApp
 from screen_helpers import FakeSource, FrozenClock, screen_lines, settle, wait_until
 
@@ -21,10 +21,10 @@ def big_line(i: int) -> bytes:
     return (head + "x" * (LINE_BYTES - len(head) - 1)).encode()
 
 
-async def test_60_kib_lines_through_an_8_mb_budget(catalogue, themes):
+async def test_60_kib_lines_through_an_8_mb_budget(catalog, themes):
     budget, total, per_batch = 8 * MB, 1000, 50
     source = FakeSource()
-    app = ConsoleApp.for_catalogue(catalogue)(catalogue=catalogue, themes=themes, source=source,
+    app = ConsoleApp(catalog=catalog, themes=themes, source=source,
                                               history_bytes=budget, clock=FrozenClock())
     async with app.run_test(size=(160, 30)) as pilot:
         await settle(pilot)

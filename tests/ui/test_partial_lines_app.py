@@ -4,7 +4,7 @@ line, when it comes, replaces that same row: one event, counted once."""
 
 from __future__ import annotations
 
-from console.tail.model import Batch, RawLine, SourceState
+from console.tail.contract import Batch, RawLine, SourceState
 from console.themes_data import load_theme_file
 from console.ui.app import ConsoleApp
 from screen_helpers import FakeSource, FrozenClock, list_rows, panel_text, screen_lines, settle, wait_until
@@ -85,15 +85,15 @@ async def test_a_completion_that_changes_severity_moves_the_counts_and_the_filte
         assert "e E error 1" in header(app) and "i I info 1" in header(app) and "shown 1" in header(app)
 
 
-async def test_the_mark_is_data_a_site_theme_rewords_and_recolours_it(catalogue, themes, tmp_path):
+async def test_the_mark_is_data_a_site_theme_rewords_and_recolours_it(catalog, themes, tmp_path):
     site = tmp_path / "site.yaml"
     site.write_text(themes["smtp-dark"].file and open(themes["smtp-dark"].file).read()
                     .replace("name: smtp-dark", "name: site")
                     .replace('incomplete: {text: "[incomplete]", color: "#ffaf5f", style: "italic reverse"}',
                              'incomplete: {text: "(more to come)", color: "#00ff00", style: underline}'))
-    site_theme = load_theme_file(site, catalogue)
+    site_theme = load_theme_file(site, catalog)
     source = FakeSource()
-    app = ConsoleApp.for_catalogue(catalogue)(catalogue=catalogue, themes={**themes, "site": site_theme},
+    app = ConsoleApp(catalog=catalog, themes={**themes, "site": site_theme},
                                               theme="site", source=source, clock=FrozenClock())
     async with app.run_test(size=(160, 30)) as pilot:
         send(source, raw(PART, 1, partial=True))

@@ -108,12 +108,12 @@ async def test_hostile_filter_text_is_literal_in_the_header(make_app, sim, decod
         assert app.is_running and app.return_code is None
 
 
-async def test_panel_title_is_not_markup(make_app, catalogue):
+async def test_panel_title_is_not_markup(make_app, catalog):
     """Names come from the layout regex; a site's looser layout must not turn them into markup."""
-    from console.event import Event
+    from console.decode.event import Event
 
     app = make_app()
-    error = next(s for s in catalogue.severities if s.name == "error")
+    error = next(s for s in catalog.severities if s.name == "error")
     ev = Event("raw [b]", "src", 1, letter="E", facility="[b]FAC", event="[@click=app.quit]x", message="m",
                sev=error)
     async with app.run_test(size=SIZE) as pilot:

@@ -10,7 +10,7 @@ import pytest
 
 from textual.widgets import Input
 
-from console.simulator import Simulator
+from console.demo.simulator import Simulator
 from console.ui.help_screen import HelpScreen
 
 from .conftest import (FIXED_START, SIZE, FakeSource, FrozenClock, list_rows, panel_text,
@@ -63,18 +63,18 @@ SEVERITY_KEYS = {"c": "critical", "f": "fatal", "e": "error", "w": "warning", "n
                  "p": "pdu", "u": "unknown"}
 
 
-def every_severity(catalogue) -> list[str]:
+def every_severity(catalog) -> list[str]:
     """One line of every event (all seven letters), an unknown letter and an unparsed line."""
-    sim = Simulator(catalogue, seed=5, start=FIXED_START)
+    sim = Simulator(catalog, seed=5, start=FIXED_START)
     return (sim.every_event() + ["2026-11-24 09:30:00.000 smtpsrvr[1] X-MTA_SMTP-Odd: odd letter",
                                  "a line with no event token at all"])
 
 
-async def test_severity_keys_hide_and_show(make_app, decode, catalogue):
+async def test_severity_keys_hide_and_show(make_app, decode, catalog):
     """One app for all eight keys (each app start costs more than the presses)."""
     app = make_app()
-    events = decode(every_severity(catalogue))
-    assert {s.key: s.name for s in catalogue.severities if s.key} == SEVERITY_KEYS
+    events = decode(every_severity(catalog))
+    assert {s.key: s.name for s in catalog.severities if s.key} == SEVERITY_KEYS
     async with app.run_test(size=SIZE) as pilot:
         await start(app, pilot, events)
         total = len(app.model.view)
@@ -82,7 +82,7 @@ async def test_severity_keys_hide_and_show(make_app, decode, catalogue):
             of_this = sum(ev.sev.name == name for ev in events)
             assert of_this > 0, name
             await pilot.press(key)
-            assert app.model.filter.severities == {s.name for s in catalogue.severities} - {name}, key
+            assert app.model.filter.severities == {s.name for s in catalog.severities} - {name}, key
             assert len(app.model.view) == total - of_this, key
             assert all(app.model.view[i].sev.name != name for i in range(len(app.model.view))), key
             assert re.search(rf"\b{name}\b", await header(pilot))  # the level stays in the header, struck out
@@ -93,10 +93,10 @@ async def test_severity_keys_hide_and_show(make_app, decode, catalogue):
         assert app.model.filter.severities.isdisjoint({"critical", "fatal", "error"})
 
 
-async def test_rank_keys_show_that_severity_and_everything_more_severe(make_app, decode, catalogue):
+async def test_rank_keys_show_that_severity_and_everything_more_severe(make_app, decode, catalog):
     app = make_app()
-    events = decode(every_severity(catalogue))
-    ranked = sorted((s for s in catalogue.severities if not s.unknown), key=lambda s: s.rank)
+    events = decode(every_severity(catalog))
+    ranked = sorted((s for s in catalog.severities if not s.unknown), key=lambda s: s.rank)
     assert len(ranked) == 7
     async with app.run_test(size=SIZE) as pilot:
         await start(app, pilot, events)
@@ -111,10 +111,10 @@ async def test_rank_keys_show_that_severity_and_everything_more_severe(make_app,
 
 # -- the panel -----------------------------------------------------------------------------
 
-async def test_enter_opens_the_panel_with_everything_and_escape_closes(make_app, decode, catalogue):
+async def test_enter_opens_the_panel_with_everything_and_escape_closes(make_app, decode, catalog):
     app = make_app()
     raw = line("W", "DNSBLfailed", "198.51.100.7 listed: bl.example (127.0.0.2)")
-    events = decode(every_severity(catalogue) + [raw], source="/var/isode/log/mta-event.log")
+    events = decode(every_severity(catalog) + [raw], source="/var/isode/log/mta-event.log")
     ev = events[-1]
     assert ev.entry is not None and ev.params
     async with app.run_test(size=SIZE) as pilot:
@@ -146,9 +146,9 @@ async def test_enter_opens_the_panel_with_everything_and_escape_closes(make_app,
         assert app.focused is app.event_list
 
 
-async def test_panel_for_a_host_line_shows_the_host(make_app, decode, catalogue):
+async def test_panel_for_a_host_line_shows_the_host(make_app, decode, catalog):
     app = make_app()
-    sim = Simulator(catalogue, seed=1, start=FIXED_START, layout="syslog-rfc5424")
+    sim = Simulator(catalog, seed=1, start=FIXED_START, layout="syslog-rfc5424")
     events = decode(sim.startup())
     async with app.run_test(size=SIZE) as pilot:
         await start(app, pilot, events)
@@ -156,7 +156,7 @@ async def test_panel_for_a_host_line_shows_the_host(make_app, decode, catalogue)
         assert re.search(rf"Host\s+{events[-1].host}\b", panel_text(app))
 
 
-async def test_panel_says_unknown_and_unparsed_and_still_shows_the_raw_line(make_app, decode, catalogue):
+async def test_panel_says_unknown_and_unparsed_and_still_shows_the_raw_line(make_app, decode, catalog):
     app = make_app()
     unknown = line("E", "NoSuchEvent", "something odd")
     unparsed = "12345 a line with no event token"
@@ -187,7 +187,7 @@ async def test_slash_filters_live_enter_keeps_escape_clears(make_app, sim, decod
         assert app.filter_bar.display and app.focused is app.filter_bar
         await pilot.press("s", "p", "f")  # p and f are severity keys: typed into the bar, not acted on
         assert app.model.filter.text.text == "spf"
-        assert len(app.model.filter.severities) == len(app.catalogue.severities)
+        assert len(app.model.filter.severities) == len(app.catalog.severities)
         assert seqs(app.model.view) == expect
         assert "filter: /spf/" in await header(pilot)
         await pilot.press("enter")
@@ -236,7 +236,7 @@ async def test_keys_typed_in_one_burst_after_slash_land_in_the_bar(make_app, sim
         assert isinstance(app.screen, HelpScreen) and not app.filter_bar.display
 
 
-async def test_invalid_regex_gives_a_note_and_matches_as_text(make_app, sim, decode, catalogue):
+async def test_invalid_regex_gives_a_note_and_matches_as_text(make_app, sim, decode, catalog):
     app = make_app()
     lines = traffic(sim, 50) + [line("W", "Odd", "[b]x[/b] here")]
     events = decode(lines)
@@ -249,7 +249,7 @@ async def test_invalid_regex_gives_a_note_and_matches_as_text(make_app, sim, dec
         assert [app.model.view[i].raw for i in range(len(app.model.view))] == [lines[-1]]
 
 
-async def test_catastrophic_regex_gives_a_note_and_does_not_hang(make_app, decode, catalogue):
+async def test_catastrophic_regex_gives_a_note_and_does_not_hang(make_app, decode, catalog):
     app = make_app()
     evil = ["2026-11-24 09:30:00.000 smtpsrvr[1] W-MTA_SMTP-Odd: " + "a" * 4000 + "!"] * 300
     events = decode(evil)
@@ -271,17 +271,17 @@ async def test_catastrophic_regex_gives_a_note_and_does_not_hang(make_app, decod
 
 # -- narrowing from the panel ------------------------------------------------------------------
 
-def session_traffic(catalogue, n_sessions: int = 40) -> list[str]:
-    sim = Simulator(catalogue, seed=11, start=FIXED_START)
+def session_traffic(catalog, n_sessions: int = 40) -> list[str]:
+    sim = Simulator(catalog, seed=11, start=FIXED_START)
     out = sim.startup()
     for _ in range(n_sessions):
         out += sim.session()
     return out
 
 
-async def test_o_only_this_event_and_backspace_back(make_app, decode, catalogue):
+async def test_o_only_this_event_and_backspace_back(make_app, decode, catalog):
     app = make_app()
-    events = decode(session_traffic(catalogue))
+    events = decode(session_traffic(catalog))
     async with app.run_test(size=SIZE) as pilot:
         await start(app, pilot, events)
         await pilot.press("up", "up", "enter")
@@ -310,9 +310,9 @@ async def test_o_on_an_unparsed_line_says_so(make_app, decode):
         assert any("No event name" in m for m, _ in calls)
 
 
-async def test_h_only_this_caller_address_and_back(make_app, decode, catalogue):
+async def test_h_only_this_caller_address_and_back(make_app, decode, catalog):
     app = make_app()
-    events = decode(session_traffic(catalogue))
+    events = decode(session_traffic(catalog))
     async with app.run_test(size=SIZE) as pilot:
         await start(app, pilot, events)
         # a Connection event names the caller; its session's other events name the same address
@@ -333,9 +333,9 @@ async def test_h_only_this_caller_address_and_back(make_app, decode, catalogue):
         assert app.model.filter.value is None and len(app.model.view) == len(events)
 
 
-async def test_h_falls_back_to_the_host(make_app, decode, catalogue):
+async def test_h_falls_back_to_the_host(make_app, decode, catalog):
     app = make_app()
-    sim = Simulator(catalogue, seed=3, start=FIXED_START, layout="syslog-rfc3164")
+    sim = Simulator(catalog, seed=3, start=FIXED_START, layout="syslog-rfc3164")
     events = decode(sim.startup())  # Listen/Notice: no caller address among the parameters
     async with app.run_test(size=SIZE) as pilot:
         await start(app, pilot, events)
@@ -349,10 +349,10 @@ async def test_h_falls_back_to_the_host(make_app, decode, catalogue):
 # -- follow and pause --------------------------------------------------------------------------
 
 @pytest.mark.parametrize("pause_key,resume_key", [("space", "G"), ("up", "end"), ("k", "G")])
-async def test_pause_keeps_the_cursor_counts_new_and_resume_jumps_to_newest(make_app, catalogue, decode,
+async def test_pause_keeps_the_cursor_counts_new_and_resume_jumps_to_newest(make_app, catalog, decode,
                                                                             pause_key, resume_key):
     app = make_app()
-    sim = Simulator(catalogue, seed=7, start=FIXED_START)
+    sim = Simulator(catalog, seed=7, start=FIXED_START)
     it = sim.lines()
     async with app.run_test(size=SIZE) as pilot:
         await start(app, pilot, decode([next(it) for _ in range(100)]))
@@ -393,11 +393,11 @@ async def test_space_toggles(make_app, sim, decode):
         assert app.event_list.following
 
 
-async def test_events_arriving_while_filtered_keep_the_list_correct(make_app, catalogue):
+async def test_events_arriving_while_filtered_keep_the_list_correct(make_app, catalog):
     """Through the real feed (_feed → ingest_batch), with a text filter and the list following."""
     source = FakeSource()
     app = make_app(source=source)
-    sim = Simulator(catalogue, seed=7, start=FIXED_START)
+    sim = Simulator(catalog, seed=7, start=FIXED_START)
     it = sim.lines()
     async with app.run_test(size=SIZE) as pilot:
         source.send([next(it) for _ in range(100)], backfill=True)
@@ -462,11 +462,11 @@ async def test_click_selects_and_pauses(make_app, sim, decode):
 
 # -- acknowledging -------------------------------------------------------------------------------
 
-async def test_a_acknowledges_the_selected_event(make_app, decode, catalogue):
+async def test_a_acknowledges_the_selected_event(make_app, decode, catalog):
     app = make_app()
-    lines = every_severity(catalogue)
+    lines = every_severity(catalog)
     events = decode(lines)
-    alerting = {s.name for s in catalogue.severities if s.alert}
+    alerting = {s.name for s in catalog.severities if s.alert}
     async with app.run_test(size=SIZE) as pilot:
         await start(app, pilot, events)
         unacked = app.model.unacked
@@ -485,7 +485,7 @@ async def test_a_acknowledges_the_selected_event(make_app, decode, catalogue):
         assert app.model.unacked == unacked - 1
 
 
-async def test_A_acknowledges_all_like_it(make_app, decode, catalogue):
+async def test_A_acknowledges_all_like_it(make_app, decode, catalog):
     app = make_app()
     error = line("E", "Error", "malformed address in RCPT TO")
     events = decode([error] * 5 + [line("E", "ErrorS", "disk quota exceeded")] + [error])
@@ -503,7 +503,7 @@ async def test_A_acknowledges_all_like_it(make_app, decode, catalogue):
 
 # -- notifications -------------------------------------------------------------------------------
 
-async def test_new_critical_notifies_even_paused_and_filtered_out(make_app, decode, catalogue, sim):
+async def test_new_critical_notifies_even_paused_and_filtered_out(make_app, decode, catalog, sim):
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         calls = record_notifications(app)
@@ -524,7 +524,7 @@ async def test_new_critical_notifies_even_paused_and_filtered_out(make_app, deco
                                             for e in list(app.model.held)[:20])
 
 
-async def test_history_backfill_does_not_notify(make_app, decode, catalogue):
+async def test_history_backfill_does_not_notify(make_app, decode, catalog):
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         calls = record_notifications(app)
@@ -534,7 +534,7 @@ async def test_history_backfill_does_not_notify(make_app, decode, catalogue):
         assert app.model.unacked == 1
 
 
-async def test_a_burst_of_criticals_is_rate_limited_and_summarised(make_app, decode, catalogue):
+async def test_a_burst_of_criticals_is_rate_limited_and_summarised(make_app, decode, catalog):
     clock = FrozenClock()
     app = make_app(clock=clock)
     async with app.run_test(size=SIZE) as pilot:
@@ -555,7 +555,7 @@ async def test_a_burst_of_criticals_is_rate_limited_and_summarised(make_app, dec
         assert app.model.unacked == 14
 
 
-async def test_notification_reaches_the_screen(make_app, decode, catalogue):
+async def test_notification_reaches_the_screen(make_app, decode, catalog):
     app = make_app()
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await settle(pilot)
@@ -567,7 +567,7 @@ async def test_notification_reaches_the_screen(make_app, decode, catalogue):
 
 # -- copy, quit, help, palette ---------------------------------------------------------------
 
-async def test_y_copies_the_raw_line(make_app, decode, catalogue, sim):
+async def test_y_copies_the_raw_line(make_app, decode, catalog, sim):
     app = make_app()
     raw = line("E", "Error", "copy me \x1b[31m [b]")
     events = decode(traffic(sim, 5) + [raw], source="mta\x1b]0;x\x07.log")
@@ -727,11 +727,11 @@ async def test_history_cap_while_paused_keeps_the_cursor_on_its_event(make_app, 
         assert "dropped 30" in await header(pilot)
 
 
-async def test_header_shows_counts_rate_and_sources(make_app, catalogue):
+async def test_header_shows_counts_rate_and_sources(make_app, catalog):
     clock = FrozenClock()
     source = FakeSource()
     app = make_app(source=source, clock=clock)
-    sim = Simulator(catalogue, seed=7, start=FIXED_START)
+    sim = Simulator(catalog, seed=7, start=FIXED_START)
     lines = traffic(sim, 50)
     async with app.run_test(size=SIZE) as pilot:
         source.send(lines[:30], backfill=True)
@@ -747,7 +747,7 @@ async def test_header_shows_counts_rate_and_sources(make_app, catalogue):
         assert "mta-event.log following" in text
         assert "mta-event-2.log unreadable (permission denied)" in text
         assert "10.0 ev/s" in text  # 50 events inside the 5 s window
-        for sev in catalogue.severities:
+        for sev in catalog.severities:
             n = sum(e.sev.name == sev.name for e in app.model.held)
             assert f"{sev.letter} {sev.name} {n}" in text
         clock.advance(6)

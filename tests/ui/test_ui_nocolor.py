@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import itertools
 
-from console.simulator import Simulator
+from console.demo.simulator import Simulator
 from console.ui.severity_styles import SeverityStyles
 
 from .conftest import FIXED_START, SIZE, settle
@@ -12,37 +12,37 @@ from .conftest import FIXED_START, SIZE, settle
 SEVERE = ("critical", "fatal", "error", "warning")
 
 
-def test_no_color_styles_differ_by_weight_not_colour(catalogue, themes):
+def test_no_color_styles_differ_by_weight_not_colour(catalog, themes):
     for theme in themes.values():
-        styles = SeverityStyles(catalogue, theme, no_color=True)
-        for sev in catalogue.severities:
+        styles = SeverityStyles(catalog, theme, no_color=True)
+        for sev in catalog.severities:
             assert styles.badge[sev.name].color is None and styles.line[sev.name].color is None
             assert styles.badge[sev.name].bgcolor is None
         # the levels an operator must not miss each look different from each other and from the rest
-        for a, b in itertools.combinations([s.name for s in catalogue.severities], 2):
+        for a, b in itertools.combinations([s.name for s in catalog.severities], 2):
             if a in SEVERE or b in SEVERE:
                 assert styles.badge[a] != styles.badge[b], (a, b)
         # letter and weight together tell every level apart
-        looks = {(sev.letter, styles.badge[sev.name]) for sev in catalogue.severities}
-        assert len(looks) == len(catalogue.severities)
-        assert len({sev.letter for sev in catalogue.severities}) == len(catalogue.severities)
+        looks = {(sev.letter, styles.badge[sev.name]) for sev in catalog.severities}
+        assert len(looks) == len(catalog.severities)
+        assert len({sev.letter for sev in catalog.severities}) == len(catalog.severities)
         # reverse stays on the letter, so that the row's text reads normally
         assert styles.badge["critical"].reverse and not styles.line["critical"].reverse
 
 
-def test_with_colour_every_severity_has_its_own_look(catalogue, themes):
+def test_with_colour_every_severity_has_its_own_look(catalog, themes):
     """Colour and weight together (colour-blind shares one orange between fatal and error)."""
     for theme in themes.values():
-        styles = SeverityStyles(catalogue, theme, no_color=False)
-        looks = [styles.badge[s.name] for s in catalogue.severities]
+        styles = SeverityStyles(catalog, theme, no_color=False)
+        looks = [styles.badge[s.name] for s in catalog.severities]
         assert len(set(looks)) == len(looks), theme.name
 
 
-async def test_app_runs_with_no_color(make_app, decode, catalogue, monkeypatch):
+async def test_app_runs_with_no_color(make_app, decode, catalog, monkeypatch):
     monkeypatch.setenv("NO_COLOR", "1")
     app = make_app()
     assert app.no_color
-    sim = Simulator(catalogue, seed=5, start=FIXED_START)
+    sim = Simulator(catalog, seed=5, start=FIXED_START)
     events = decode(sim.every_event())
     async with app.run_test(size=SIZE) as pilot:
         app.ingest(events, live=False)

@@ -7,61 +7,61 @@ from __future__ import annotations
 
 import pytest
 
-from console.decoder import Decoder
-from console.simulator import Simulator
+from console.decode.decoder import Decoder
+from console.demo.simulator import Simulator
 
 from screen_helpers import settle
 
 from .conftest import FIXED_START, HOSTILE, SIZE, THEMES
 
 
-def snapshot_lines(catalogue) -> list[str]:
-    sim = Simulator(catalogue, seed=3, start=FIXED_START)
+def snapshot_lines(catalog) -> list[str]:
+    sim = Simulator(catalog, seed=3, start=FIXED_START)
     lines = sim.startup() + sim.every_event()
     for _ in range(3):
         lines += sim.session()
     return lines + [HOSTILE, "garbage line with no event token", sim.line("DNSBLfailed")]
 
 
-def feed(catalogue):
+def feed(catalog):
     async def run_before(pilot) -> None:
-        decoder = Decoder(catalogue)
+        decoder = Decoder(catalog)
         events = [decoder.decode(line.encode(), "/var/isode/log/mta-event.log", i)
-                  for i, line in enumerate(snapshot_lines(catalogue), 1)]
+                  for i, line in enumerate(snapshot_lines(catalog), 1)]
         pilot.app.ingest(events, live=False)
         await settle(pilot)
     return run_before
 
 
 @pytest.mark.parametrize("theme", THEMES)
-def test_main_screen(snap_compare, make_app, catalogue, theme):
-    assert snap_compare(make_app(theme=theme), terminal_size=SIZE, run_before=feed(catalogue))
+def test_main_screen(snap_compare, make_app, catalog, theme):
+    assert snap_compare(make_app(theme=theme), terminal_size=SIZE, run_before=feed(catalog))
 
 
 @pytest.mark.parametrize("theme", THEMES)
-def test_panel_open(snap_compare, make_app, catalogue, theme):
+def test_panel_open(snap_compare, make_app, catalog, theme):
     """The panel on a catalogued event with parameters (the newest line)."""
     assert snap_compare(make_app(theme=theme), press=["enter"], terminal_size=SIZE,
-                        run_before=feed(catalogue))
+                        run_before=feed(catalog))
 
 
-def test_panel_on_hostile_line(snap_compare, make_app, catalogue):
+def test_panel_on_hostile_line(snap_compare, make_app, catalog):
     """Markup, escapes and a bidi override shown escaped, in the row and in the panel."""
     assert snap_compare(make_app(), press=["up", "up", "enter"], terminal_size=SIZE,
-                        run_before=feed(catalogue))
+                        run_before=feed(catalog))
 
 
-def test_paused_filtered_acknowledged(snap_compare, make_app, catalogue):
+def test_paused_filtered_acknowledged(snap_compare, make_app, catalog):
     """Rank 3, paused two rows up, one acknowledged (dimmed): header says so."""
     assert snap_compare(make_app(), press=["3", "up", "a", "up"], terminal_size=SIZE,
-                        run_before=feed(catalogue))
+                        run_before=feed(catalog))
 
 
-def test_help_screen(snap_compare, make_app, catalogue):
+def test_help_screen(snap_compare, make_app, catalog):
     assert snap_compare(make_app(), press=["question_mark"], terminal_size=SIZE,
-                        run_before=feed(catalogue))
+                        run_before=feed(catalog))
 
 
-def test_no_color(snap_compare, make_app, catalogue, monkeypatch):
+def test_no_color(snap_compare, make_app, catalog, monkeypatch):
     monkeypatch.setenv("NO_COLOR", "1")
-    assert snap_compare(make_app(), press=["up", "enter"], terminal_size=SIZE, run_before=feed(catalogue))
+    assert snap_compare(make_app(), press=["up", "enter"], terminal_size=SIZE, run_before=feed(catalog))

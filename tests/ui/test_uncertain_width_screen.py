@@ -9,7 +9,7 @@ import unicodedata
 
 from rich.cells import cell_len
 
-from console.tail.model import SourceState
+from console.tail.contract import SourceState
 from screen_helpers import FakeSource, list_rows, panel_text, screen_lines, settle, wait_until, width_tables
 
 UNCERTAIN = ("\U0001F44D\U0001F3FD \U0001F468\u200d\U0001F469\u200d\U0001F467 \U0001F1EB\U0001F1F7 "

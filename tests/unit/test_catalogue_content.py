@@ -115,8 +115,8 @@ def seed(repo_root) -> dict[str, dict]:
 
 
 @pytest.fixture(scope="module")
-def mta(catalogue):
-    return {ev.name: ev for ev in catalogue.events.values() if ev.facility == FACILITY}
+def mta(catalog):
+    return {ev.name: ev for ev in catalog.events.values() if ev.facility == FACILITY}
 
 
 # -- seed page vs. catalogue -----------------------------------------------------------------
@@ -131,7 +131,7 @@ def test_seed_page_has_24_events_and_the_table_agrees(seed):
 
 
 @pytest.mark.parametrize("name", sorted(SEED_EVENTS))
-def test_catalogue_entry_matches_seed_verbatim(seed, mta, name):
+def test_catalog_entry_matches_seed_verbatim(seed, mta, name):
     expected = seed[name]
     ev = mta.get(name)
     assert ev is not None, f"{name} is missing from catalog/mta_smtp.yaml"
@@ -192,7 +192,7 @@ def test_facility_holds_exactly_seed_plus_newer(mta):
     assert len(mta) == 40
 
 
-def test_catalogue_templates_name_only_existing_parameters(mta):
+def test_catalog_templates_name_only_existing_parameters(mta):
     for ev in mta.values():
         for template in ev.templates:
             assert template.numbers, f"{ev.name}: template {template.text!r} has no %N"
@@ -220,34 +220,34 @@ def test_reference_templates(mta):
 
 # -- severities ------------------------------------------------------------------------------
 
-def test_severity_letters_and_ranks(catalogue):
-    known = [(s.name, s.letter, s.rank) for s in catalogue.severities if not s.unknown]
+def test_severity_letters_and_ranks(catalog):
+    known = [(s.name, s.letter, s.rank) for s in catalog.severities if not s.unknown]
     assert known == SEVERITIES
 
 
-def test_unknown_severity_exists_and_sorts_last(catalogue):
-    unknown = [s for s in catalogue.severities if s.unknown]
+def test_unknown_severity_exists_and_sorts_last(catalog):
+    unknown = [s for s in catalog.severities if s.unknown]
     assert len(unknown) == 1
     assert unknown[0].name == "unknown"
-    assert catalogue.unknown.name == "unknown"
+    assert catalog.unknown.name == "unknown"
     assert unknown[0].rank > 7
-    assert catalogue.severities[-1].unknown
+    assert catalog.severities[-1].unknown
 
 
 @pytest.mark.parametrize("name,letter,rank", SEVERITIES)
-def test_severity_lookups(catalogue, name, letter, rank):
-    assert catalogue.severity_for_letter(letter).name == name
-    assert catalogue.severity(name).rank == rank
+def test_severity_lookups(catalog, name, letter, rank):
+    assert catalog.severity_for_letter(letter).name == name
+    assert catalog.severity(name).rank == rank
 
 
 @pytest.mark.parametrize("letter", ["X", "A", "?", "", None, "c"])
-def test_letter_not_in_table_is_unknown(catalogue, letter):
-    assert catalogue.severity_for_letter(letter).name == "unknown"
+def test_letter_not_in_table_is_unknown(catalog, letter):
+    assert catalog.severity_for_letter(letter).name == "unknown"
 
 
-def test_every_event_severity_is_defined(catalogue):
-    names = {s.name for s in catalogue.severities if not s.unknown}
-    for ev in catalogue.events.values():
+def test_every_event_severity_is_defined(catalog):
+    names = {s.name for s in catalog.severities if not s.unknown}
+    for ev in catalog.events.values():
         assert ev.severity in names, ev.name
 
 
@@ -255,18 +255,18 @@ def test_every_event_severity_is_defined(catalogue):
 
 @pytest.mark.parametrize("query", ["Connection", "connection", "102", "MTA_SMTP-Connection",
                                    "I-MTA_SMTP-Connection", " Connection "])
-def test_find_connection(catalogue, query):
-    found = catalogue.find(query)
+def test_find_connection(catalog, query):
+    found = catalog.find(query)
     assert [(e.facility, e.name) for e in found] == [(FACILITY, "Connection")]
 
 
-def test_find_nothing(catalogue):
-    assert catalogue.find("NoSuchEvent") == []
-    assert catalogue.find("999999") == []
-    assert catalogue.find("OTHER-Connection") == []
+def test_find_nothing(catalog):
+    assert catalog.find("NoSuchEvent") == []
+    assert catalog.find("999999") == []
+    assert catalog.find("OTHER-Connection") == []
 
 
-def test_lookup_by_other_facility_falls_back_to_the_name(catalogue):
-    ev = catalogue.lookup("SMTP", "BufferTooBig")
+def test_lookup_by_other_facility_falls_back_to_the_name(catalog):
+    ev = catalog.lookup("SMTP", "BufferTooBig")
     assert ev is not None and (ev.facility, ev.id) == (FACILITY, 103)
-    assert catalogue.lookup("SMTP", "NoSuchEvent") is None
+    assert catalog.lookup("SMTP", "NoSuchEvent") is None

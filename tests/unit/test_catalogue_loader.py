@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from console.catalogue_loader import load_catalogue
-from console.decoder import Decoder
+from console.catalog.loader import load_catalog
+from console.decode.decoder import Decoder
 from console.errors import DataError
 
 
@@ -23,7 +23,7 @@ def site(tmp_path: Path, files: dict[str, str], name: str = "site") -> Path:
 
 def load_error(*dirs: Path) -> str:
     with pytest.raises(DataError) as info:
-        load_catalogue(list(dirs))
+        load_catalog(list(dirs))
     msg = str(info.value)
     assert msg, "empty error message"
     assert "\n" not in msg and "\r" not in msg, f"more than one line: {msg!r}"
@@ -81,7 +81,7 @@ def test_duplicate_event_name_across_files_of_one_dir(tmp_path):
 def test_same_name_in_two_dirs_is_an_override_not_an_error(tmp_path):
     one = site(tmp_path, {"a.yaml": GOOD_EVENT}, "one")
     two = site(tmp_path, {"a.yaml": GOOD_EVENT.replace("severity: info", "severity: error")}, "two")
-    cat = load_catalogue([one, two])
+    cat = load_catalog([one, two])
     assert cat.events[("MTA_SMTP", "GoodOne")].severity == "error"
 
 
@@ -202,8 +202,8 @@ def test_not_utf8(tmp_path):
 
 def test_empty_file_and_non_yaml_files_are_ignored(tmp_path):
     d = site(tmp_path, {"empty.yaml": "", "notes.txt": "not: [yaml", "README": "x"})
-    cat = load_catalogue([d])
-    assert len(cat.events) == len(load_catalogue().events)
+    cat = load_catalog([d])
+    assert len(cat.events) == len(load_catalog().events)
 
 
 # -- the positive case ------------------------------------------------------------------------
@@ -240,8 +240,8 @@ def test_site_dir_adds_overrides_and_adds_a_layout(tmp_path):
                 regex: '{PIPE_REGEX}'
             """,
     })
-    shipped = load_catalogue()
-    cat = load_catalogue([d])
+    shipped = load_catalog()
+    cat = load_catalog([d])
 
     assert len(cat.events) == len(shipped.events) + 1
     new = cat.events[("MTA_SMTP", "GreylistHit")]
@@ -275,9 +275,9 @@ def test_site_layout_with_a_shipped_name_replaces_it_in_place(tmp_path):
           - name: native
             regex: '{PIPE_REGEX}'
         """})
-    cat = load_catalogue([d])
+    cat = load_catalog([d])
     names = [lay.name for lay in cat.layouts]
-    assert names == [lay.name for lay in load_catalogue().layouts]
+    assert names == [lay.name for lay in load_catalog().layouts]
     native = next(lay for lay in cat.layouts if lay.name == "native")
     assert native.regex.pattern == PIPE_REGEX
     ev = Decoder(cat).decode(b"2026-11-24 10:15:03|h|N-MTA_SMTP-Notice|hi")
@@ -289,7 +289,7 @@ def test_site_severity_for_a_new_letter(tmp_path):
         severities:
           - {name: authfail, letter: A, rank: 5, key: a}
         """})
-    cat = load_catalogue([d])
+    cat = load_catalog([d])
     assert cat.severity_for_letter("A").name == "authfail"
     ev = Decoder(cat).decode(b"A-MTA_SMTP-Whatever: x")
     assert ev.severity == "authfail"
@@ -314,7 +314,7 @@ def test_site_layout_with_a_bracketed_pid(tmp_path):
           - name: bracket
             regex: '^(?P<program>\w+)\[(?P<pid>[^\]]+)\] (?P<letter>[A-Z])-(?P<facility>\w+)-(?P<event>\w+): (?P<message>.*)$'
         """})
-    dec = Decoder(load_catalogue([d]))
+    dec = Decoder(load_catalog([d]))
     ev = dec.decode(b"smtpsrvr[2817] N-MTA_SMTP-Notice: hi")
     assert (ev.layout, ev.pid, ev.params) == ("bracket", 2817, {"Text describing condition": "hi"})
 
@@ -325,7 +325,7 @@ def test_non_numeric_pid_from_a_site_layout_does_not_raise(tmp_path):
           - name: bracket
             regex: '^(?P<program>\w+)\[(?P<pid>[^\]]+)\] (?P<letter>[A-Z])-(?P<facility>\w+)-(?P<event>\w+): (?P<message>.*)$'
         """})
-    ev = Decoder(load_catalogue([d])).decode(b"smtpsrvr[worker-3] N-MTA_SMTP-Notice: hi")
+    ev = Decoder(load_catalog([d])).decode(b"smtpsrvr[worker-3] N-MTA_SMTP-Notice: hi")
     assert (ev.layout, ev.event, ev.pid, ev.program) == ("bracket", "Notice", None, "smtpsrvr")
 
 
@@ -338,14 +338,14 @@ NATIVE_LINE = b"2026-11-24 10:15:03.123 smtpsrvr[2817] I-MTA_SMTP-Connection: co
 
 
 def test_overlapping_site_layout_comes_after_the_shipped_ones(tmp_path):
-    dec = Decoder(load_catalogue([site(tmp_path, {"l.yaml": CATCHALL})]))
+    dec = Decoder(load_catalog([site(tmp_path, {"l.yaml": CATCHALL})]))
     ev = dec.decode(NATIVE_LINE)
     assert (ev.layout, ev.program, ev.host) == ("native", "smtpsrvr", None)
     assert dec.decode(b"relay9 says N-MTA_SMTP-Notice: x").layout == "catchall"
 
 
 def test_layout_order_does_not_depend_on_previous_lines(tmp_path):
-    dec = Decoder(load_catalogue([site(tmp_path, {"l.yaml": CATCHALL})]))
+    dec = Decoder(load_catalog([site(tmp_path, {"l.yaml": CATCHALL})]))
     assert dec.decode(b"relay9 says N-MTA_SMTP-Notice: x").layout == "catchall"
     ev = dec.decode(NATIVE_LINE)
     assert (ev.layout, ev.program, ev.host) == ("native", "smtpsrvr", None)

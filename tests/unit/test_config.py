@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from console.config import load_config
+from console.commands.config import load_config
 from console.errors import DataError
 
 

@@ -8,21 +8,21 @@ from datetime import datetime
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from console.catalogue_loader import load_catalogue
-from console.decoder import Decoder
-from console.simulator import LAYOUTS, Simulator
+from console.catalog.loader import load_catalog
+from console.decode.decoder import Decoder
+from console.demo.simulator import LAYOUTS, Simulator
 
 KEYS = ["time", "host", "program", "pid", "severity", "letter", "facility", "event", "id",
         "description", "action", "params", "message", "source", "line", "raw", "cut"]
 
-_CATALOGUE = load_catalogue()
-_DECODER = Decoder(_CATALOGUE)  # shared on purpose: its layout reordering is exercised too
+_CATALOG = load_catalog()
+_DECODER = Decoder(_CATALOG)  # shared on purpose: its layout reordering is exercised too
 
 
 def _real_lines() -> list[bytes]:
     out = []
     for i, layout in enumerate(LAYOUTS):
-        sim = Simulator(_CATALOGUE, seed=i, layout=layout, start=datetime(2026, 11, 24))
+        sim = Simulator(_CATALOG, seed=i, layout=layout, start=datetime(2026, 11, 24))
         out += [line.encode() for line in sim.every_event()]
     out += [
         b"<13>1 2026-11-24T10:15:03Z foo bar E-SMTP-BufferTooBig: 192.0.2.1 sent a line longer than 4096 bytes",

@@ -6,7 +6,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from console.decoder import Decoder
+from console.decode.decoder import Decoder
 
 FAC = "MTA_SMTP"
 
@@ -27,8 +27,8 @@ LAYOUTS = {
 }
 
 
-def _events(catalogue):
-    return sorted(catalogue.events.values(), key=lambda e: (e.facility, e.name))
+def _events(catalog):
+    return sorted(catalog.events.values(), key=lambda e: (e.facility, e.name))
 
 
 def _sample_values(ev) -> dict[int, str]:
@@ -36,16 +36,16 @@ def _sample_values(ev) -> dict[int, str]:
     return {n: f"v{n}_{ev.name}.example" for n in range(1, len(ev.parameters) + 1)}
 
 
-def _cases(catalogue):
-    for ev in _events(catalogue):
+def _cases(catalog):
+    for ev in _events(catalog):
         for layout in LAYOUTS:
             yield pytest.param((ev.facility, ev.name, layout), id=f"{ev.name}-{layout}")
 
 
 def pytest_generate_tests(metafunc):
     if "event_layout_case" in metafunc.fixturenames:
-        from console.catalogue_loader import load_catalogue
-        metafunc.parametrize("event_layout_case", list(_cases(load_catalogue())))
+        from console.catalog.loader import load_catalog
+        metafunc.parametrize("event_layout_case", list(_cases(load_catalog())))
 
 
 def _check_syslog_time(t: datetime | None) -> None:
@@ -56,10 +56,10 @@ def _check_syslog_time(t: datetime | None) -> None:
     assert t - now <= timedelta(days=2)  # never in the future
 
 
-def test_every_event_in_every_layout(catalogue, decoder, event_layout_case):
+def test_every_event_in_every_layout(catalog, decoder, event_layout_case):
     facility, name, layout = event_layout_case
-    ev = catalogue.events[(facility, name)]
-    sev = catalogue.severity(ev.severity)
+    ev = catalog.events[(facility, name)]
+    sev = catalog.severity(ev.severity)
     if ev.templates:
         values = _sample_values(ev)
         message = ev.templates[0].render(values)
@@ -93,15 +93,15 @@ def test_every_event_in_every_layout(catalogue, decoder, event_layout_case):
 
 
 @pytest.mark.parametrize("layout", sorted(LAYOUTS))
-def test_layout_examples_from_yaml_decode_with_their_own_layout(catalogue, decoder, layout):
-    example = next(lay.example for lay in catalogue.layouts if lay.name == layout)
+def test_layout_examples_from_yaml_decode_with_their_own_layout(catalog, decoder, layout):
+    example = next(lay.example for lay in catalog.layouts if lay.name == layout)
     got = decoder.decode(example.encode())
     assert got.layout == layout
     assert (got.event, got.id, got.severity) == ("Connection", 102, "info")
     assert got.params == {"Caller's address": "192.0.2.10", "Connection context": "smtp-external"}
 
 
-def test_the_decoder_keeps_decoding_after_switching_layouts(catalogue, decoder):
+def test_the_decoder_keeps_decoding_after_switching_layouts(catalog, decoder):
     lines = [LAYOUTS[name]["fmt"].format(token="W-MTA_SMTP-SPFnone", message="a@b from 192.0.2.1")
              for name in ("native", "syslog-rfc3164", "native", "syslog-rfc5424", "syslog-rfc3164")]
     got = [decoder.decode(line.encode()) for line in lines]
@@ -318,7 +318,7 @@ def test_bad_date_gives_no_time_but_keeps_the_line(decoder):
     assert got.to_dict()["time"] is None
 
 
-def test_source_and_line_number(catalogue):
-    d = Decoder(catalogue)
+def test_source_and_line_number(catalog):
+    d = Decoder(catalog)
     got = d.decode(b"N-MTA_SMTP-Notice: x", "/var/isode/log/mta-event.log", 17, cut=True)
     assert (got.source, got.line, got.cut) == ("/var/isode/log/mta-event.log", 17, True)

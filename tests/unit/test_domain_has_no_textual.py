@@ -55,9 +55,9 @@ def test_no_domain_module_imports_textual(repo_root):
 
 def test_the_probe_really_sees_the_domain_modules(repo_root):
     modules = set(run_probe(repo_root)["modules"])
-    expected = {"console.catalogue", "console.catalogue_loader", "console.cli", "console.decoder",
-                "console.event", "console.linereader", "console.safe_text", "console.simulator",
-                "console.stats", "console.template", "console.text_output"}
+    expected = {"console.catalog.catalog", "console.catalog.loader", "console.cli", "console.decode.decoder",
+                "console.decode.event", "console.tail.whole_files", "console.safe_text", "console.demo.simulator",
+                "console.commands.stats", "console.catalog.template", "console.commands.printers"}
     assert expected <= modules
     assert not any(m == "console.ui" or m.startswith("console.ui.") for m in modules)
 

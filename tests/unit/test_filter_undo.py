@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from console.caller import caller_of
-from console.decoder import Decoder
-from console.model import UNDO_DEPTH, EventModel
+from console.model.caller import caller_of
+from console.decode.decoder import Decoder
+from console.model.events import UNDO_DEPTH, EventModel
 
 TS = "2026-11-24 10:00:00.000 smtpsrvr[1] "
 LINES = [
@@ -19,9 +19,9 @@ LINES = [
 
 
 @pytest.fixture
-def model(catalogue):
-    m = EventModel(catalogue)
-    decoder = Decoder(catalogue)
+def model(catalog):
+    m = EventModel(catalog)
+    decoder = Decoder(catalog)
     m.add([decoder.decode(line.encode(), "a.log", i) for i, line in enumerate(LINES, 1)])
     return m
 
@@ -91,8 +91,8 @@ def test_address_shapes(decoder, value):
     assert caller_of(ev) == value.strip()
 
 
-def test_without_an_address_the_host_then_nothing(catalogue):
-    decoder = Decoder(catalogue)
+def test_without_an_address_the_host_then_nothing(catalog):
+    decoder = Decoder(catalog)
     syslog = decoder.decode(b"Nov 24 10:00:00 mx1 smtpsrvr[1]: N-MTA_SMTP-Notice: configuration reloaded")
     assert syslog.host == "mx1" and caller_of(syslog) == "mx1"
     assert caller_of(decoder.decode(b"a line with no event token at all")) is None

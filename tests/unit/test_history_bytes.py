@@ -10,11 +10,11 @@ import tracemalloc
 import pytest
 
 from console.cli import main
-from console.config import load_config, parse_size
-from console.decoder import Decoder
+from console.commands.config import load_config, parse_size
+from console.decode.decoder import Decoder
 from console.errors import DataError
-from console.model import DEFAULT_HISTORY_BYTES, EVENT_OVERHEAD, EventModel, event_bytes
-from console.simulator import Simulator
+from console.model.events import DEFAULT_HISTORY_BYTES, EVENT_OVERHEAD, EventModel, event_bytes
+from console.demo.simulator import Simulator
 
 MB = 1 << 20
 KB = 1 << 10
@@ -25,8 +25,8 @@ def big_line(i: int, size: int = 60 * KB) -> bytes:
     return (head + "x" * (size - len(head) - 1)).encode()
 
 
-def sim_lines(catalogue, n: int) -> list[bytes]:
-    it = Simulator(catalogue, seed=5).lines()
+def sim_lines(catalog, n: int) -> list[bytes]:
+    it = Simulator(catalog, seed=5).lines()
     return [next(it).encode() for _ in range(n)]
 
 
@@ -75,9 +75,9 @@ def test_a_bad_config_value_is_one_line_and_exit_2(tmp_path, capsys):
     assert err.count("\n") == 1 and "history_bytes" in err
 
 
-def test_the_oldest_go_first_and_are_counted(catalogue):
-    decoder = Decoder(catalogue)
-    model = EventModel(catalogue, history=100_000, history_bytes=2 * MB)
+def test_the_oldest_go_first_and_are_counted(catalog):
+    decoder = Decoder(catalog)
+    model = EventModel(catalog, history=100_000, history_bytes=2 * MB)
     for start in range(0, 200, 20):
         model.add([decoder.decode(big_line(i), "a.log", i + 1) for i in range(start, start + 20)])
         assert model.held_bytes <= model.history_bytes
@@ -90,29 +90,29 @@ def test_the_oldest_go_first_and_are_counted(catalogue):
     assert model.bytes_binding
 
 
-def test_the_count_still_caps_and_small_events_do_not_trip_the_budget(catalogue):
-    decoder = Decoder(catalogue)
-    model = EventModel(catalogue, history=500)
-    model.add([decoder.decode(line, "a.log", i) for i, line in enumerate(sim_lines(catalogue, 2000))])
+def test_the_count_still_caps_and_small_events_do_not_trip_the_budget(catalog):
+    decoder = Decoder(catalog)
+    model = EventModel(catalog, history=500)
+    model.add([decoder.decode(line, "a.log", i) for i, line in enumerate(sim_lines(catalog, 2000))])
     assert len(model.held) == 500 and model.dropped == 1500 and model.dropped_for_bytes == 0
     assert not model.bytes_binding
 
 
-def test_the_newest_event_is_kept_even_over_the_budget(catalogue):
-    decoder = Decoder(catalogue)
-    model = EventModel(catalogue, history_bytes=MB)
+def test_the_newest_event_is_kept_even_over_the_budget(catalog):
+    decoder = Decoder(catalog)
+    model = EventModel(catalog, history_bytes=MB)
     model.add([decoder.decode(big_line(1, 2 * MB), "a.log", 1)])
     assert len(model.held) == 1
     model.add([decoder.decode(big_line(2, 2 * MB), "a.log", 2)])
     assert [ev.line for ev in model.held] == [2] and model.dropped == 1
 
 
-def _measured(catalogue, lines: list[bytes]) -> tuple[int, int]:
+def _measured(catalog, lines: list[bytes]) -> tuple[int, int]:
     """(traced bytes the model holds for these lines, the model's estimate)."""
-    decoder = Decoder(catalogue)
+    decoder = Decoder(catalog)
     for line in lines[:200]:
         decoder.decode(line)  # the decoder's caches, not the model's
-    model = EventModel(catalogue, history=10 ** 7, history_bytes=1 << 40)
+    model = EventModel(catalog, history=10 ** 7, history_bytes=1 << 40)
     gc.collect()
     tracemalloc.start()
     try:
@@ -127,23 +127,23 @@ def _measured(catalogue, lines: list[bytes]) -> tuple[int, int]:
     return held, model.held_bytes
 
 
-def test_the_estimate_matches_what_tracemalloc_measures(catalogue):
+def test_the_estimate_matches_what_tracemalloc_measures(catalog):
     """Short simulator lines (the overhead dominates) and 60 KiB lines (the text does)."""
-    held, estimate = _measured(catalogue, sim_lines(catalogue, 20_000))
-    per_event = (held - sum(sys.getsizeof(line.decode()) for line in sim_lines(catalogue, 20_000))) / 20_000
+    held, estimate = _measured(catalog, sim_lines(catalog, 20_000))
+    per_event = (held - sum(sys.getsizeof(line.decode()) for line in sim_lines(catalog, 20_000))) / 20_000
     print(f"\nper-event overhead measured {per_event:.0f} bytes, EVENT_OVERHEAD {EVENT_OVERHEAD}")
     assert 0.8 * EVENT_OVERHEAD <= per_event <= EVENT_OVERHEAD
     assert 0.95 * held <= estimate <= 1.15 * held
-    held, estimate = _measured(catalogue, [big_line(i) for i in range(300)])
+    held, estimate = _measured(catalog, [big_line(i) for i in range(300)])
     assert 0.98 * held <= estimate <= 1.02 * held
 
 
-def test_memory_stays_near_the_budget(catalogue):
+def test_memory_stays_near_the_budget(catalog):
     """1,000 lines of 60 KiB (60 MB) through an 8 MB budget: traced memory never passes the budget
     by more than the batch in hand. (Without the budget it would hold all 60 MB.)"""
     budget = 8 * MB
-    decoder = Decoder(catalogue)
-    model = EventModel(catalogue, history=100_000, history_bytes=budget)
+    decoder = Decoder(catalog)
+    model = EventModel(catalog, history=100_000, history_bytes=budget)
     gc.collect()
     tracemalloc.start()
     try:

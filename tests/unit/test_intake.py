@@ -1,6 +1,6 @@
 """A batch's way from the source into the model, without a screen: the one decoding pipeline
-(console.decoding) the console and `decode --follow` share, the source protocol, and the console's
-intake (console.intake): states, the end of the history, the rate, the paused count, notifications."""
+(console.decode.pipeline) the console and `decode --follow` share, the source protocol, and the console's
+intake (console.live.intake): states, the end of the history, the rate, the paused count, notifications."""
 
 from __future__ import annotations
 
@@ -8,12 +8,12 @@ import inspect
 
 import pytest
 
-from console.decoder import Decoder
-from console.decoding import BatchDecoder
-from console.intake import Intake
-from console.model import EventModel
-from console.source import LineSource
-from console.tail.model import Batch, RawLine, SourceState
+from console.decode.decoder import Decoder
+from console.decode.pipeline import BatchDecoder
+from console.live.intake import Intake
+from console.model.events import EventModel
+from console.tail.source import LineSource
+from console.tail.contract import Batch, RawLine, SourceState
 
 A = "/var/isode/log/mta-event.log"
 TS = "2026-11-24 10:00:00.000 smtpsrvr[1] "
@@ -49,8 +49,8 @@ class Source:
 
 # -- decoding -----------------------------------------------------------------------------------
 
-def test_a_batch_decodes_in_file_order_with_its_partial_flags(catalogue):
-    decoding = BatchDecoder(Decoder(catalogue))
+def test_a_batch_decodes_in_file_order_with_its_partial_flags(catalog):
+    decoding = BatchDecoder(Decoder(catalog))
     batch = Batch([raw(INFO, 1), raw(FATAL[:20], 2, partial=True), raw(FATAL, 2, completes=True)],
                   [SourceState(A, "following")], backfill=True)
     out = decoding.batch(batch)
@@ -60,15 +60,15 @@ def test_a_batch_decodes_in_file_order_with_its_partial_flags(catalogue):
     assert not decoding.batch(Batch([raw(INFO, 3)])).states_changed
 
 
-def test_whole_lines_only_leaves_out_lines_shown_before_their_newline(catalogue):
-    decoding = BatchDecoder(Decoder(catalogue), whole_lines_only=True)
+def test_whole_lines_only_leaves_out_lines_shown_before_their_newline(catalog):
+    decoding = BatchDecoder(Decoder(catalog), whole_lines_only=True)
     events = decoding.events([raw(INFO, 1), raw(FATAL[:20], 2, partial=True),
                               raw(FATAL[:25], 2, partial=True, completes=True), raw(FATAL, 2, completes=True)])
     assert [(ev.line, ev.raw) for ev in events] == [(1, INFO), (2, FATAL)]
 
 
-def test_a_cut_line_stays_marked(catalogue):
-    [ev] = BatchDecoder(Decoder(catalogue)).events([raw(INFO[:40], 1, cut=True)])
+def test_a_cut_line_stays_marked(catalog):
+    [ev] = BatchDecoder(Decoder(catalog)).events([raw(INFO[:40], 1, cut=True)])
     assert ev.cut
 
 
@@ -95,8 +95,8 @@ def clock():
 
 
 @pytest.fixture
-def intake(catalogue, clock):
-    return Intake(EventModel(catalogue), BatchDecoder(Decoder(catalogue)), Source(), clock)
+def intake(catalog, clock):
+    return Intake(EventModel(catalog), BatchDecoder(Decoder(catalog)), Source(), clock)
 
 
 def test_states_are_read_from_the_source_when_a_batch_says_they_changed(intake):
@@ -111,15 +111,15 @@ def test_states_are_read_from_the_source_when_a_batch_says_they_changed(intake):
     assert intake.sources == {A + ".2": ("unreadable", "permission denied")}
 
 
-def test_without_a_source_nothing_is_backfilling_and_no_states(catalogue):
-    intake = Intake(EventModel(catalogue), BatchDecoder(Decoder(catalogue)))
+def test_without_a_source_nothing_is_backfilling_and_no_states(catalog):
+    intake = Intake(EventModel(catalog), BatchDecoder(Decoder(catalog)))
     assert not intake.backfilling
     intake.tick()
     assert intake.sources == {}
 
 
 def test_the_first_live_batch_ends_the_history(intake, monkeypatch):
-    import console.intake as module
+    import console.live.intake as module
     frozen = []
     monkeypatch.setattr(module.gc, "freeze", lambda: frozen.append(True))
     assert intake.backfilling

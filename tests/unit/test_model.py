@@ -1,4 +1,4 @@
-"""The event model on its own (console/model.py), through its public names: what it numbers, holds
+"""The event model on its own (console/model/events.py), through its public names: what it numbers, holds
 and drops, what is acknowledged and raised, and the filtered view, also while a filter change runs in
 slices. The console tests check the same through the screen; partial lines and the byte budget have
 their own files (test_partial_lines.py, test_history_bytes.py)."""
@@ -11,8 +11,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from console.decoder import Decoder
-from console.model import EventModel, Filter, View
+from console.decode.decoder import Decoder
+from console.model.events import EventModel, Filter, View
 
 TS = "2026-11-24 10:00:00.000 smtpsrvr[1] "
 
@@ -46,8 +46,8 @@ def passing(model: EventModel) -> list:
 
 
 @pytest.fixture
-def model(catalogue):
-    return EventModel(catalogue)
+def model(catalog):
+    return EventModel(catalog)
 
 
 # -- arriving -----------------------------------------------------------------------------------
@@ -80,8 +80,8 @@ def test_a_filtered_out_event_still_notifies_and_counts(model, decode):
 
 # -- dropping -----------------------------------------------------------------------------------
 
-def test_the_history_cap_drops_the_oldest_first(catalogue, decode):
-    model = EventModel(catalogue, history=5)
+def test_the_history_cap_drops_the_oldest_first(catalog, decode):
+    model = EventModel(catalog, history=5)
     model.add(decode(MIXED[:4]))
     result = model.add(decode(MIXED[4:], first=5))
     assert [ev.raw for ev in model.held] == MIXED[-5:]
@@ -91,15 +91,15 @@ def test_the_history_cap_drops_the_oldest_first(catalogue, decode):
     assert +model.counts == Counter(ev.sev.name for ev in model.held)  # the dropped ones no longer counted
 
 
-def test_a_batch_longer_than_the_history_keeps_its_newest(catalogue, decode):
-    model = EventModel(catalogue, history=3)
+def test_a_batch_longer_than_the_history_keeps_its_newest(catalog, decode):
+    model = EventModel(catalog, history=3)
     result = model.add(decode(MIXED))
     assert [ev.raw for ev in model.held] == MIXED[-3:] and shown(model) == list(model.held)
     assert (result.visible, result.dropped, result.dropped_visible) == (9, 6, 6)
 
 
-def test_only_dropped_rows_of_the_view_shift_it(catalogue, decode):
-    model = EventModel(catalogue, history=4)
+def test_only_dropped_rows_of_the_view_shift_it(catalog, decode):
+    model = EventModel(catalog, history=4)
     model.show_up_to_rank(3)  # critical, fatal, error
     model.add(decode([line("E", "Error"), line("W", "SPFnone"), line("E", "Error", "2"), line("W", "SPFnone", "2")]))
     result = model.add(decode([line("N", "Notice"), line("N", "Notice", "2")], first=5))
@@ -107,8 +107,8 @@ def test_only_dropped_rows_of_the_view_shift_it(catalogue, decode):
     assert shown(model) == passing(model) and len(model.view) == 1
 
 
-def test_dropping_settles_alerts_once(catalogue, decode):
-    model = EventModel(catalogue, history=2)
+def test_dropping_settles_alerts_once(catalog, decode):
+    model = EventModel(catalog, history=2)
     error, other_error = decode([line("E", "Error"), line("E", "Error", "again")])
     model.add([error, other_error])
     assert model.unacked == 2
@@ -146,8 +146,8 @@ def test_ack_similar_marks_every_held_event_of_that_name(model, decode):
 
 # -- filtering ----------------------------------------------------------------------------------
 
-def test_every_severity_is_shown_at_first_and_nothing_is_narrowed(model, catalogue):
-    assert model.filter.severities == {s.name for s in catalogue.severities}
+def test_every_severity_is_shown_at_first_and_nothing_is_narrowed(model, catalog):
+    assert model.filter.severities == {s.name for s in catalog.severities}
     assert not model.filter.narrowed and model.filtering is None
 
 
@@ -217,7 +217,7 @@ def test_new_events_join_the_view_only_when_they_pass(model, decode):
     assert result.visible == 1 and [ev.event for ev in shown(model)] == ["Connection"]
 
 
-def test_set_filter_takes_any_filter(model, decode, catalogue):
+def test_set_filter_takes_any_filter(model, decode, catalog):
     model.add(decode(MIXED))
     model.set_filter(Filter(frozenset({"error", "unknown"})))
     assert [ev.sev.name for ev in shown(model)] == ["error", "error", "unknown"]
@@ -246,8 +246,8 @@ def test_without_a_budget_a_filter_change_is_whole_at_once(model, decode):
     assert len(model.view) == 20
 
 
-def test_events_arriving_and_dropped_while_it_runs(catalogue, decode):
-    model = EventModel(catalogue, history=150)
+def test_events_arriving_and_dropped_while_it_runs(catalog, decode):
+    model = EventModel(catalog, history=150)
     model.add(decode(MIXED * 10))
     model.filter_budget = 0.0
     model.set_text("connection")
@@ -313,11 +313,11 @@ STEP = st.one_of(
 
 @settings(max_examples=150, deadline=None, derandomize=True, database=None)
 @given(st.lists(STEP, max_size=30), st.integers(2, 15), st.booleans())
-def test_any_sequence_agrees_with_a_plain_list(catalogue, steps, history, sliced):
+def test_any_sequence_agrees_with_a_plain_list(catalog, steps, history, sliced):
     """Adds, acknowledgements and filter changes, in slices or whole: the model says what a plain
     list of everything added says."""
-    decoder = Decoder(catalogue)
-    model = EventModel(catalogue, history=history)
+    decoder = Decoder(catalog)
+    model = EventModel(catalog, history=history)
     model.filter_budget = 0.0 if sliced else None
     added: list = []
     acked: set[int] = set()
@@ -345,7 +345,7 @@ def test_any_sequence_agrees_with_a_plain_list(catalogue, steps, history, sliced
         assert list(model.held) == held and model.total == len(added)
         assert model.dropped == len(added) - len(held)
         assert +model.counts == Counter(ev.sev.name for ev in held)
-        alerting = {s.name for s in catalogue.severities if s.alert}
+        alerting = {s.name for s in catalog.severities if s.alert}
         assert model.unacked == sum(ev.sev.name in alerting and ev.seq not in acked for ev in held)
         assert all(model.is_acked(ev) == (ev.seq in acked) for ev in held)
         if model.filtering is None:

@@ -3,9 +3,9 @@ the events-per-second meter, and the throttle that keeps the header from redrawi
 
 from __future__ import annotations
 
-from console.notify_limit import NotifyLimiter
-from console.rate import RateMeter
-from console.throttle import MIN_DELAY, Throttle
+from console.live.notify_limit import NotifyLimiter
+from console.live.rate import RateMeter
+from console.live.throttle import MIN_DELAY, Throttle
 
 
 class Clock:

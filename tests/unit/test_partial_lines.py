@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import pytest
 
-from console.decoder import Decoder
-from console.model import EventModel, event_bytes
-from console.tail.model import RawLine
+from console.decode.decoder import Decoder
+from console.model.events import EventModel, event_bytes
+from console.tail.contract import RawLine
 
 A, B = "/var/isode/log/mta-event.log", "/var/log/central/mail1.log"
 TS = "2026-11-24 10:00:00.000 smtpsrvr[1] "
@@ -17,13 +17,13 @@ FATAL = TS + "F-MTA_SMTP-Fatal: disk full"
 
 
 @pytest.fixture
-def model(catalogue):
-    return EventModel(catalogue)
+def model(catalog):
+    return EventModel(catalog)
 
 
 @pytest.fixture
-def feed(catalogue, model):
-    decoder = Decoder(catalogue)
+def feed(catalog, model):
+    decoder = Decoder(catalog)
 
     def run(*lines: RawLine, to: EventModel | None = None):
         events = [decoder.decode(r.data, r.source, r.lineno, cut=r.cut) for r in lines]
@@ -79,7 +79,7 @@ def test_the_completed_event_keeps_its_place_among_other_logs(model, feed):
 
 
 def test_completion_into_and_out_of_the_filtered_view(model, feed):
-    model.show_up_to_rank(next(s.rank for s in model.catalogue.severities if s.name == "fatal"))
+    model.show_up_to_rank(next(s.rank for s in model.catalog.severities if s.name == "fatal"))
     feed(raw(FATAL, 1), raw(TS + "F-MTA_SMTP-Fatal: disk f", 2, partial=True), raw(FATAL, 1, source=B))
     assert [n for _, n, _, _ in rows(model)] == [1, 2, 1]
     out = feed(raw(TS + "I-MTA_SMTP-Connection: connection from a (b)", 2, completes=True))
@@ -94,15 +94,15 @@ def test_completion_into_and_out_of_the_filtered_view(model, feed):
 def test_completion_while_a_filter_change_runs_in_slices(model, feed):
     feed(*[raw(INFO, n) for n in range(1, 200)], raw(FATAL[:25], 200, partial=True))
     model.filter_budget = 0.0  # one event per slice: the change is still running below
-    model.show_up_to_rank(next(s.rank for s in model.catalogue.severities if s.name == "fatal"))
+    model.show_up_to_rank(next(s.rank for s in model.catalog.severities if s.name == "fatal"))
     assert model.filtering is not None
     feed(raw(FATAL, 200, completes=True))
     assert model.continue_filter(None)
     assert rows(model) == [(A, 200, FATAL, False)]
 
 
-def test_a_completion_whose_partial_was_dropped_is_a_new_event(catalogue, feed):
-    small = EventModel(catalogue, history=2)
+def test_a_completion_whose_partial_was_dropped_is_a_new_event(catalog, feed):
+    small = EventModel(catalog, history=2)
     feed(raw(FATAL[:25], 1, partial=True), to=small)
     feed(raw(INFO, 1, source=B), raw(INFO, 2, source=B), to=small)
     assert [ev.source for ev in small.held] == [B, B]
@@ -154,9 +154,9 @@ STEP = st.one_of(
 
 @settings(max_examples=150, deadline=None, derandomize=True, database=None)
 @given(st.lists(st.lists(STEP, min_size=1, max_size=4), max_size=25), st.integers(3, 12))
-def test_any_sequence_agrees_with_a_plain_list(catalogue, batches, history):
-    decoder = Decoder(catalogue)
-    model = EventModel(catalogue, history=history)
+def test_any_sequence_agrees_with_a_plain_list(catalog, batches, history):
+    decoder = Decoder(catalog)
+    model = EventModel(catalog, history=history)
     expected: list[list] = []          # [source, line, text, partial] of every event, oldest first
     next_line = {A: 1, B: 1}
     for batch in batches:
@@ -192,6 +192,6 @@ def test_any_sequence_agrees_with_a_plain_list(catalogue, batches, history):
             if held else True
         assert Counter(ev.sev.name for ev in model.held) == +model.counts
         assert [model.view[i] for i in range(len(model.view))] == [ev for ev in model.held if model.filter.matches(ev)]
-        alerting = {s.name for s in catalogue.severities if s.alert}
+        alerting = {s.name for s in catalog.severities if s.alert}
         assert model.unacked == sum(1 for ev in model.held if ev.sev.name in alerting and not model.is_acked(ev))
         assert model.held_bytes == sum(event_bytes(ev) for ev in model.held)

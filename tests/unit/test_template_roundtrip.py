@@ -8,11 +8,11 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from console.catalogue_loader import load_catalogue
-from console.template import compile_template
+from console.catalog.loader import load_catalog
+from console.catalog.template import compile_template
 
-_CATALOGUE = load_catalogue()
-TEMPLATES = sorted({t.text: t for ev in _CATALOGUE.events.values() for t in ev.templates}.values(),
+_CATALOG = load_catalog()
+TEMPLATES = sorted({t.text: t for ev in _CATALOG.events.values() for t in ev.templates}.values(),
                    key=lambda t: t.text)
 _PLACEHOLDER = re.compile(r"%\d+")
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import sys
 from datetime import datetime
 
-from console.catalogue import EventDef, Severity
-from console.timestamps import parse_time
+from console.catalog.catalog import EventDef, Severity
+from console.catalog.timestamps import parse_time
 
 _UNSET = object()
 
@@ -44,7 +44,7 @@ class Event:
         self._params = _UNSET
         self.seq = 0
         # partial: the file's last line, shown before its newline came; completes: this event takes
-        # the place of the partial one of the same source and line (see console/tail/model.py RawLine)
+        # the place of the partial one of the same source and line (see console/tail/contract.py RawLine)
         self.partial = partial
         self.completes = completes
 

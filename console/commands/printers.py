@@ -6,8 +6,8 @@ import json
 import os
 from typing import TextIO
 
-from console.catalogue import Catalogue, EventDef
-from console.event import Event
+from console.catalog.catalog import Catalog, EventDef
+from console.decode.event import Event
 from console.safe_text import visible
 
 _RESET = "\x1b[0m"
@@ -69,8 +69,8 @@ class EventPrinter:
         self.stream.write("".join(self.line(ev) + "\n" for ev in events))
 
 
-def format_entry(ev: EventDef, catalogue: Catalogue) -> str:
-    sev = catalogue.severity(ev.severity)
+def format_entry(ev: EventDef, catalog: Catalog) -> str:
+    sev = catalog.severity(ev.severity)
     lines = [
         f"{ev.facility}-{ev.name}",
         f"  ID:          {ev.id}",
@@ -93,11 +93,11 @@ def format_entry(ev: EventDef, catalogue: Catalogue) -> str:
     return "\n".join(visible(x) for x in lines)
 
 
-def format_table(catalogue: Catalogue) -> str:
-    rows = sorted(catalogue.events.values(), key=lambda e: (e.facility, e.id))
+def format_table(catalog: Catalog) -> str:
+    rows = sorted(catalog.events.values(), key=lambda e: (e.facility, e.id))
     out = [f"{'ID':>4}  {'L':1}  {'SEVERITY':<9} {'EVENT':<24} DESCRIPTION"]
     for ev in rows:
-        sev = catalogue.severity(ev.severity)
+        sev = catalog.severity(ev.severity)
         desc = ev.description if len(ev.description) <= 70 else ev.description[:69] + "…"
         mark = " *" if ev.release == "newer" else ""
         out.append(visible(f"{ev.id:>4}  {sev.letter}  {sev.name:<9} {ev.facility + '-' + ev.name:<24}"

@@ -69,24 +69,9 @@ class LineSplitter:
             start = nl + 1
         buf = self._buf
         if buf:
-            nl = chunk.find(NL, start)
-            end = nl if nl >= 0 else len(chunk)
-            room = max_line - len(buf)
-            if end - start > room:
-                cuts.append(len(out))
-                out.append(bytes(buf) + chunk[start : start + room])
-                buf.clear()
-                if nl < 0:
-                    self._skipping = True
-                    return out, cuts
-                start = nl + 1
-            elif nl < 0:
-                buf += chunk[start:]
+            start = self._finish_held(chunk, start, out, cuts)
+            if start < 0:
                 return out, cuts
-            else:
-                out.append(bytes(buf) + chunk[start:nl])
-                buf.clear()
-                start = nl + 1
         if start >= len(chunk):
             return out, cuts
         parts = (chunk[start:] if start else chunk).split(NL)
@@ -107,3 +92,25 @@ class LineSplitter:
         elif tail:
             buf += tail
         return out, cuts
+
+    def _finish_held(self, chunk: bytes, start: int, out: list[bytes], cuts: list[int]) -> int:
+        """Ends the line held from earlier chunks with chunk[start:]; returns where the rest of chunk
+        begins, or -1 when the whole chunk went into (or past the cut of) that line."""
+        buf = self._buf
+        nl = chunk.find(NL, start)
+        end = nl if nl >= 0 else len(chunk)
+        room = self.max_line - len(buf)
+        if end - start > room:
+            cuts.append(len(out))
+            out.append(bytes(buf) + chunk[start : start + room])
+            buf.clear()
+            if nl < 0:
+                self._skipping = True
+                return -1
+        elif nl < 0:
+            buf += chunk[start:]
+            return -1
+        else:
+            out.append(bytes(buf) + chunk[start:nl])
+            buf.clear()
+        return nl + 1

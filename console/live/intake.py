@@ -10,14 +10,14 @@ import time
 from dataclasses import dataclass, field
 from typing import Callable, Dict, List, Optional, Tuple
 
-from console.decoding import BatchDecoder, EventBatch
-from console.event import Event
-from console.model import AddResult, EventModel
-from console.notify_limit import NotifyLimiter
-from console.rate import RateMeter
+from console.decode.pipeline import BatchDecoder, EventBatch
+from console.decode.event import Event
+from console.model.events import AddResult, EventModel
+from console.live.notify_limit import NotifyLimiter
+from console.live.rate import RateMeter
 from console.safe_text import for_screen
-from console.source import LineSource
-from console.tail.model import Batch
+from console.tail.source import LineSource
+from console.tail.contract import Batch
 
 RATE_WINDOW = 5.0  # seconds the ev/s rate is the mean over
 

@@ -2,7 +2,7 @@
 
 Python's re backtracks and cannot be interrupted (a match runs in C, holding the interpreter), so a
 regex that strangers' text is matched against must be judged before it is used: the operator's `/`
-filter (console.textfilter) and a site's line layouts (console.regex_guard) both ask here."""
+filter (console.model.textfilter) and a site's line layouts (console.regex.guard) both ask here."""
 
 from __future__ import annotations
 

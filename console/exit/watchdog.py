@@ -1,4 +1,4 @@
-"""The smtp-console watchdog process, run by console.exit_guard as `python -I -S THIS_FILE ...`
+"""The smtp-console watchdog process, run by console.exit.guard as `python -I -S THIS_FILE ...`
 (standard library only, nothing imported from the console: it must start fast and alone).
 
 argv: a name (smtp-console-watchdog), the console's pid, the read end of its alarm pipe, the terminal's fd (-1: none), the deadline

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from console.template import Template
+from console.catalog.template import Template
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,7 +73,7 @@ class GenericRule:
 
 
 @dataclass
-class Catalogue:
+class Catalog:
     severities: list[Severity]          # most severe first
     events: dict[tuple[str, str], EventDef]
     layouts: list[Layout]

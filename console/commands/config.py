@@ -8,7 +8,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from console.errors import DataError
-from console.yamlfile import check_keys, expect_int, expect_list, expect_mapping, expect_str, load_yaml
+from console.catalog.yamlfile import check_keys, expect_int, expect_list, expect_mapping, expect_str, load_yaml
 
 DEFAULT_GLOB = "/var/isode/log/mta-event*.log"  # followed when neither the command line nor the config names a log
 CONFIG_KEYS = {"paths", "theme", "history", "history_bytes", "catalog", "themes", "lines", "max_line",

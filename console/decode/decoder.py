@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import sys
 
-from console.catalogue import Catalogue, EventDef
-from console.event import Event
-from console.timestamps import sort_text
+from console.catalog.catalog import Catalog, EventDef
+from console.decode.event import Event
+from console.catalog.timestamps import sort_text
 
 
 def _intern(text: str) -> str:
@@ -24,14 +24,14 @@ def _pid(text: str | None) -> int | None:
 class Decoder:
     """Holds per-catalogue look-up caches; one per catalogue, reused for every line."""
 
-    def __init__(self, catalogue: Catalogue) -> None:
-        self.catalogue = catalogue
-        self._layouts = list(catalogue.layouts)
-        self._token = catalogue.generic.token
-        self._stamps = catalogue.generic.timestamps
+    def __init__(self, catalog: Catalog) -> None:
+        self.catalog = catalog
+        self._layouts = list(catalog.layouts)
+        self._token = catalog.generic.token
+        self._stamps = catalog.generic.timestamps
         self._entries: dict[tuple[str, str], EventDef | None] = {}
-        self._letters = {s.letter: s for s in catalogue.severities if not s.unknown}
-        self._unknown = catalogue.unknown
+        self._letters = {s.letter: s for s in catalog.severities if not s.unknown}
+        self._unknown = catalog.unknown
 
     @property
     def cached_names(self) -> int:
@@ -70,7 +70,7 @@ class Decoder:
         try:
             return self._entries[key]
         except KeyError:
-            entry = self.catalogue.lookup(facility, name)
+            entry = self.catalog.lookup(facility, name)
             if len(self._entries) < 10_000:  # hostile logs may invent endless names
                 self._entries[key] = entry
             return entry

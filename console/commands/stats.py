@@ -1,6 +1,6 @@
 """Counts events by severity and name over whole files: the batch path, built for speed.
 
-Every line counts once, with the event token the decoder would give it (console.decoder:
+Every line counts once, with the event token the decoder would give it (console.decode.decoder:
 the line cut at max_line, one trailing CR dropped, the layouts in catalogue order, then
 the generic token rule), but without decoding every line:
 
@@ -25,9 +25,9 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
-from console.catalogue import Catalogue
+from console.catalog.catalog import Catalog
 from console.errors import DataError
-from console.linereader import DEFAULT_MAX_LINE
+from console.tail.whole_files import DEFAULT_MAX_LINE
 
 BLOCK = 8 << 20       # bytes read at a time
 SLICE = 1 << 20       # bytes matched at a time (odd lines are resolved per slice)
@@ -121,18 +121,18 @@ class _Spec:
     token: tuple[str, int]                  # the generic token (pattern, flags)
 
 
-def _spec(catalogue: Catalogue, max_line: int) -> _Spec:
+def _spec(catalog: Catalog, max_line: int) -> _Spec:
     if max_line < 1:
         raise DataError("max_line must be positive")
     fast: list[bytes] = []
-    for layout in catalogue.layouts:
+    for layout in catalog.layouts:
         prefix = _FAST.get(layout.regex.pattern)
         if prefix is None or layout.regex.flags != re.UNICODE:
             break   # the layouts after this one keep their order only if tried one by one
         fast.append(prefix)
-    token = catalogue.generic.token
+    token = catalog.generic.token
     return _Spec(max_line, tuple(fast), bool(fast) and max_line >= FAST_MIN_LINE,
-                 tuple((l.regex.pattern, l.regex.flags) for l in catalogue.layouts),
+                 tuple((l.regex.pattern, l.regex.flags) for l in catalog.layouts),
                  (token.pattern, token.flags))
 
 
@@ -162,7 +162,7 @@ class _Counter:
     # -- input ------------------------------------------------------------------------
     def feed(self, stream, limit: int | None = None) -> None:
         """Reads the stream until EOF or `limit` bytes; lines longer than max_line are cut there
-        and the rest skipped, as console.linereader does.
+        and the rest skipped, as console.tail.whole_files does.
 
         One buffer is reused: buf[0] is a newline standing for the end of the line before,
         then the unfinished line kept from the last read, then new data (readinto: no copy,
@@ -178,13 +178,7 @@ class _Counter:
             if have == len(buf):       # one unfinished line fills the buffer: grow it
                 buf.extend(bytes(len(buf)))
             room = len(buf) - have if left is None else min(len(buf) - have, left)
-            if readinto is not None:
-                with memoryview(buf) as view:
-                    n = readinto(view[have:have + room])
-            else:
-                chunk = stream.read(room)
-                n = len(chunk)
-                buf[have:have + n] = chunk
+            n = _read_into(stream, readinto, buf, have, room)
             if not n:
                 break
             if left is not None:
@@ -283,7 +277,7 @@ class _Counter:
                 events[(facility, event)] += n
 
     def _exact(self, line: bytes):
-        """The decoder's rules on the decoded text (console.decoder.Decoder.decode_text)."""
+        """The decoder's rules on the decoded text (console.decode.decoder.Decoder.decode_text)."""
         text = line.decode("utf-8", "replace")
         for rx in self.layouts:
             m = rx.match(text)
@@ -374,10 +368,10 @@ def pieces(path: str, size: int, workers: int) -> list[tuple[int, int]]:
     return [(a, b) for a, b in zip(bounds, bounds[1:]) if b > a]
 
 
-def fast_layouts(catalogue: Catalogue) -> list[str]:
+def fast_layouts(catalog: Catalog) -> list[str]:
     """The layouts whose lines are counted by the block regex (the fast path), by name: the leading
     ones whose regex is a shipped layout's, unchanged. The lines of any other are decoded one by one."""
-    return [layout.name for layout, _ in zip(catalogue.layouts, _spec(catalogue, FAST_MIN_LINE).fast)]
+    return [layout.name for layout, _ in zip(catalog.layouts, _spec(catalog, FAST_MIN_LINE).fast)]
 
 
 def _cpus() -> int:
@@ -388,13 +382,13 @@ def _cpus() -> int:
         return os.cpu_count() or 1
 
 
-def count_files(paths: list[str], catalogue: Catalogue, *, max_line: int = DEFAULT_MAX_LINE,
+def count_files(paths: list[str], catalog: Catalog, *, max_line: int = DEFAULT_MAX_LINE,
                 workers: int | None = None) -> Counts:
     """Reads each file whole, gzip, bzip2 and xz files decompressed (one job each). Raises DataError
     for a file that cannot be read; damaged compressed data is counted up to the damage and named
     in Counts.problems."""
     from console.tail.compressed import compression_of
-    spec = _spec(catalogue, max_line)
+    spec = _spec(catalog, max_line)
     workers = workers or _cpus()
     jobs = []
     for path in paths:
@@ -429,11 +423,11 @@ def count_files(paths: list[str], catalogue: Catalogue, *, max_line: int = DEFAU
     return total
 
 
-def count_stream(stream, catalogue: Catalogue, *, max_line: int = DEFAULT_MAX_LINE,
+def count_stream(stream, catalog: Catalog, *, max_line: int = DEFAULT_MAX_LINE,
                  name: str = "-") -> Counts:
     """Standard input: one pass, no splitting; decompressed if it is gzip, bzip2 or xz."""
     from console.tail.compressed import CompressedFileError, decompress_stream
-    counter = _Counter(_spec(catalogue, max_line))
+    counter = _Counter(_spec(catalog, max_line))
     try:
         reader = decompress_stream(stream, name)
     except CompressedFileError as exc:
@@ -445,16 +439,16 @@ def count_stream(stream, catalogue: Catalogue, *, max_line: int = DEFAULT_MAX_LI
     return counts
 
 
-def summarise(counts: Counts, catalogue: Catalogue) -> dict:
+def summarise(counts: Counts, catalog: Catalog) -> dict:
     """The `stats --json` document. Every line counts once in by_severity (unparsed as unknown)."""
     by_severity: Counter = Counter()
     for letter, n in counts.letters.items():
-        by_severity[catalogue.severity_for_letter(letter.decode("utf-8", "replace")).name] += n
+        by_severity[catalog.severity_for_letter(letter.decode("utf-8", "replace")).name] += n
     parsed = sum(counts.letters.values())
     unparsed = counts.lines - parsed
     if unparsed:
-        by_severity[catalogue.unknown.name] += unparsed
-    order = {s.name: s.rank for s in catalogue.severities}
+        by_severity[catalog.unknown.name] += unparsed
+    order = {s.name: s.rank for s in catalog.severities}
     by_event = Counter()
     for (fac, ev), n in counts.events.items():
         fac = "None" if fac is None else fac.decode("utf-8", "replace")
@@ -465,3 +459,13 @@ def summarise(counts: Counts, catalogue: Catalogue) -> dict:
         "by_event": dict(by_event.most_common()),
         "unparsed": unparsed,
     }
+
+
+def _read_into(stream, readinto, buf: bytearray, have: int, room: int) -> int:
+    """Reads up to room bytes into buf at have (in place when the stream can); returns how many."""
+    if readinto is not None:
+        with memoryview(buf) as view:
+            return readinto(view[have:have + room])
+    chunk = stream.read(room)
+    buf[have:have + len(chunk)] = chunk
+    return len(chunk)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import AsyncGenerator, Mapping, Protocol, runtime_checkable
 
-from console.tail.model import Batch, SourceState
+from console.tail.contract import Batch, SourceState
 
 
 @runtime_checkable

@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from console import linereader
-from console.linereader import iter_lines
+from console.tail import whole_files as linereader
+from console.tail.whole_files import iter_lines
 
 
 def lines(data: bytes, max_line: int = 1000):

@@ -15,10 +15,10 @@ from collections import Counter, deque
 from operator import attrgetter
 from dataclasses import dataclass, field, replace
 
-from console.caller import caller_of
-from console.catalogue import Catalogue
-from console.event import Event
-from console.textfilter import TextFilter, compile_filter
+from console.model.caller import caller_of
+from console.catalog.catalog import Catalog
+from console.decode.event import Event
+from console.model.textfilter import TextFilter, compile_filter
 
 DEFAULT_HISTORY = 100_000
 DEFAULT_HISTORY_BYTES = 256 * 1024 * 1024
@@ -183,9 +183,9 @@ class AddResult:
 
 
 class EventModel:
-    def __init__(self, catalogue: Catalogue, history: int = DEFAULT_HISTORY,
+    def __init__(self, catalog: Catalog, history: int = DEFAULT_HISTORY,
                  history_bytes: int = DEFAULT_HISTORY_BYTES) -> None:
-        self.catalogue = catalogue
+        self.catalog = catalog
         self.history = max(1, history)
         self.history_bytes = max(1, history_bytes)
         self.held_bytes = 0                        # event_bytes() of the held events
@@ -193,7 +193,7 @@ class EventModel:
         self._partial: dict[tuple[str, int], Event] = {}  # held partial events by (source, line)
         self.held: deque[Event] = deque()
         self.view = View()
-        self.filter = Filter(frozenset(s.name for s in catalogue.severities))
+        self.filter = Filter(frozenset(s.name for s in catalog.severities))
         self.dropped = 0
         self.counts: Counter[str] = Counter()      # held events by severity
         self.total = 0                             # events ever added
@@ -202,8 +202,8 @@ class EventModel:
         self.filter_budget: float | None = None  # seconds a filter change may take at once
         self._acked: set[int] = set()
         self.unacked = 0                           # held, alerting, not acknowledged
-        self._alerting = frozenset(s.name for s in catalogue.severities if s.alert)
-        self._notifying = frozenset(s.name for s in catalogue.severities if s.notify)
+        self._alerting = frozenset(s.name for s in catalog.severities if s.alert)
+        self._notifying = frozenset(s.name for s in catalog.severities if s.notify)
         self._undo: list[Filter] = []              # filters to go back to, the newest last
 
     # -- arriving events --------------------------------------------------------------
@@ -344,11 +344,11 @@ class EventModel:
         self.set_filter(replace(self.filter, severities=frozenset(sev)))
 
     def show_up_to_rank(self, rank: int) -> None:
-        names = {s.name for s in self.catalogue.severities if s.rank <= rank}
+        names = {s.name for s in self.catalog.severities if s.rank <= rank}
         self.set_filter(replace(self.filter, severities=frozenset(names)))
 
     def show_all_severities(self) -> None:
-        self.set_filter(replace(self.filter, severities=frozenset(s.name for s in self.catalogue.severities)))
+        self.set_filter(replace(self.filter, severities=frozenset(s.name for s in self.catalog.severities)))
 
     def set_text(self, text: str) -> TextFilter:
         tf = compile_filter(text)
@@ -372,7 +372,7 @@ class EventModel:
         return True
 
     def toggle_only_caller(self, ev: Event) -> bool:
-        """Only events of `ev`'s caller address or host (console.caller), or, when that is the filter
+        """Only events of `ev`'s caller address or host (console.model.caller), or, when that is the filter
         already, all. The filter before is remembered for back(). False when `ev` names neither."""
         value = caller_of(ev)
         if value is None:

@@ -24,8 +24,8 @@ import sys
 import threading
 from typing import Callable, Optional
 
-from console import exit_watchdog
-from console.exit_watchdog import APP_MODE, RESTORED, attrs_to_json, restore_terminal
+from console.exit import watchdog as exit_watchdog
+from console.exit.watchdog import APP_MODE, RESTORED, attrs_to_json, restore_terminal
 
 DEADLINE = 0.6  # seconds from the start of the end to os._exit
 HARD_DEADLINE = 0.85  # seconds from SIGTERM/SIGHUP/hang-up to SIGKILL, when the interpreter is held

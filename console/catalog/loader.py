@@ -6,13 +6,13 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from console.catalogue import Catalogue, EventDef, GenericRule, Layout, Severity, TimestampRule
+from console.catalog.catalog import Catalog, EventDef, GenericRule, Layout, Severity, TimestampRule
 from console.errors import DataError
-from console.regex_guard import RegexUse, check as check_regexes
+from console.regex.guard import RegexUse, check as check_regexes
 from console.resources import catalog_dir
-from console.template import compile_template
-from console.timestamps import TIME_KINDS
-from console.yamlfile import (check_keys, expect_int, expect_list, expect_mapping, expect_str,
+from console.catalog.template import compile_template
+from console.catalog.timestamps import TIME_KINDS
+from console.catalog.yamlfile import (check_keys, expect_int, expect_list, expect_mapping, expect_str,
                               expect_style, load_yaml)
 
 FILE_KEYS = {"facility", "description", "release", "events", "severities", "layouts", "generic"}
@@ -36,7 +36,7 @@ class _Pending:
     generic_file: str = ""
 
 
-def load_catalogue(extra_dirs: list[str | Path] | tuple = ()) -> Catalogue:
+def load_catalog(extra_dirs: list[str | Path] | tuple = ()) -> Catalog:
     """The shipped catalogue plus each site directory, in order; raises DataError on the first problem."""
     pending = _Pending()
     for directory in [catalog_dir(), *map(Path, extra_dirs)]:
@@ -230,7 +230,7 @@ def _generic(raw, where: str) -> GenericRule:
     return GenericRule(token, tuple(rules))
 
 
-def _finish(pending: _Pending) -> Catalogue:
+def _finish(pending: _Pending) -> Catalog:
     severities = [sev for sev, _ in pending.severities.values()]
     letters: dict[str, str] = {}
     for sev, path in pending.severities.values():
@@ -262,5 +262,5 @@ def _finish(pending: _Pending) -> Catalogue:
         ids[(ev.facility, ev.id)] = ev
     if pending.generic is None:
         raise DataError(f"{catalog_dir()}: no generic token rule defined")
-    return Catalogue(severities, dict(pending.events), list(pending.layouts.values()),
+    return Catalog(severities, dict(pending.events), list(pending.layouts.values()),
                      pending.generic)

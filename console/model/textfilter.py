@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from console.regex_cost import Hopeless, parse, worst_case
+from console.regex.cost import Hopeless, parse, worst_case
 
 MAX_PATTERN = 500
 MATCH_WINDOW = 4096  # a filter looks at the first 4 KiB of a line: bounded work per line

@@ -1,6 +1,6 @@
 """Realistic M-Switch SMTP event lines, for the demo, the benchmarks and tests.
 
-The mix of events lives in demo_traffic.yaml; messages are rendered from the
+The mix of events lives in traffic.yaml; messages are rendered from the
 catalogue's own templates, so what is written always decodes.
 """
 
@@ -11,11 +11,11 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Iterator
 
-from console.catalogue import Catalogue, EventDef
+from console.catalog.catalog import Catalog, EventDef
 from console.errors import DataError
-from console.yamlfile import load_yaml
+from console.catalog.yamlfile import load_yaml
 
-TRAFFIC_FILE = Path(__file__).with_name("demo_traffic.yaml")
+TRAFFIC_FILE = Path(__file__).with_name("traffic.yaml")
 
 _FORMATS = {
     "native": "{ts:%Y-%m-%d %H:%M:%S}.{ms:03d} {program}[{pid}] {letter}-{facility}-{name}: {message}",
@@ -28,17 +28,17 @@ LAYOUTS = tuple(_FORMATS)
 
 
 class Simulator:
-    def __init__(self, catalogue: Catalogue, *, seed: int | None = None, layout: str = "native",
+    def __init__(self, catalog: Catalog, *, seed: int | None = None, layout: str = "native",
                  start: datetime | None = None) -> None:
         if layout not in _FORMATS:
             raise DataError(f"unknown simulator layout {layout!r} (one of {', '.join(_FORMATS)})")
-        self.catalogue = catalogue
+        self.catalog = catalog
         self.rng = random.Random(seed)
         self.fmt = _FORMATS[layout]
         self.clock = start or datetime.now()
         self.traffic = load_yaml(TRAFFIC_FILE)
-        self._by_name = {ev.name: ev for ev in catalogue.events.values()}
-        self._letter = {s.name: s.letter for s in catalogue.severities}
+        self._by_name = {ev.name: ev for ev in catalog.events.values()}
+        self._letter = {s.name: s.letter for s in catalog.severities}
         self.pid = self.rng.randint(1000, 30000)
         self._session_ip: str | None = None  # one caller per session, so its events correlate
 
@@ -108,13 +108,13 @@ class Simulator:
 
     def every_event(self) -> list[str]:
         """One line of every catalogued event, for a demo that shows the whole catalogue early."""
-        return [self.line(ev.name) for ev in self.catalogue.events.values()]
+        return [self.line(ev.name) for ev in self.catalog.events.values()]
 
 
-def write_log(path: str | Path, n: int, catalogue: Catalogue, *, seed: int = 1,
+def write_log(path: str | Path, n: int, catalog: Catalog, *, seed: int = 1,
               layout: str = "native") -> None:
     """A log of exactly n lines, written fast (used by bench/ and tests)."""
-    sim = Simulator(catalogue, seed=seed, layout=layout, start=datetime(2026, 11, 24, 0, 0, 0))
+    sim = Simulator(catalog, seed=seed, layout=layout, start=datetime(2026, 11, 24, 0, 0, 0))
     it = sim.lines()
     with open(path, "w", encoding="utf-8") as f:
         chunk = []

@@ -2,7 +2,7 @@
 for `decode --follow` alike.
 
 A file's last line may come before its newline (RawLine.partial), and again, completed, later
-(RawLine.completes): the console shows it early and replaces it in place (console.model), a printer
+(RawLine.completes): the console shows it early and replaces it in place (console.model.events), a printer
 prints only whole lines, once.
 """
 
@@ -11,9 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Iterable, List
 
-from console.decoder import Decoder
-from console.event import Event
-from console.tail.model import Batch, RawLine
+from console.decode.decoder import Decoder
+from console.decode.event import Event
+from console.tail.contract import Batch, RawLine
 
 
 @dataclass

@@ -14,20 +14,20 @@ import time
 from datetime import datetime
 from pathlib import Path
 
-from console.catalogue import Catalogue
-from console.simulator import Simulator
+from console.catalog.catalog import Catalog
+from console.demo.simulator import Simulator
 
 FILE_PATTERN = "mta-event*.log"
 
 
 class DemoWriter:
-    def __init__(self, catalogue: Catalogue, *, directory: Path | None = None, rate: float = 25.0,
+    def __init__(self, catalog: Catalog, *, directory: Path | None = None, rate: float = 25.0,
                  rollover_seconds: float = 180.0, seed: int | None = None) -> None:
         self._own_dir = directory is None
         self.directory = Path(directory or tempfile.mkdtemp(prefix="smtp-console-demo-"))
         self.rate = rate
         self.rollover_seconds = rollover_seconds
-        self.sim = Simulator(catalogue, seed=seed)
+        self.sim = Simulator(catalog, seed=seed)
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self.current: Path | None = None

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Optional
 
-from console.event import Event
+from console.decode.event import Event
 
 # an IPv4 address or an IPv6 one (bracketed or not), with or without a port
 ADDRESS = re.compile(r"^(?:\d{1,3}(?:\.\d{1,3}){3}|\[?[0-9A-Fa-f:]*:[0-9A-Fa-f:.]+\]?)(?::\d+)?$")

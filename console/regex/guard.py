@@ -3,7 +3,7 @@ they can backtrack catastrophically: they run on every line, up to --max-line (6
 `re` call on such a line cannot be interrupted (it holds the interpreter: no key, no signal handler).
 
 Two checks, the cheap one first:
-  1. static (console.regex_cost, the estimate the `/` filter uses): nested repeats like (a+)+
+  1. static (console.regex.cost, the estimate the `/` filter uses): nested repeats like (a+)+
      are refused outright; patterns that are linear for sure pass;
   2. a timed probe for the rest (repeats in a row that may trade characters, like (.*) (.*)\\[):
      the regex is run, in a child process that is killed at a deadline, against test lines built
@@ -23,7 +23,7 @@ import sys
 import time
 from dataclasses import dataclass
 
-from console.regex_cost import (Cost, Hopeless, Unsure, compile_items, estimate, parse, unbounded,
+from console.regex.cost import (Cost, Hopeless, Unsure, compile_items, estimate, parse, unbounded,
                                 without_sure_tail)
 
 LINE = 65536  # the line length a layout must cope with (--max-line's default)
@@ -320,9 +320,15 @@ def probe(uses: list[RegexUse], *, length: int = PROBE_LENGTH, limit: float = PR
         proc.wait()
         proc.stdout.close()
     timed_out = timed_out or proc.returncode < 0  # killed at its CPU limit: one regex never ended
+    return _reasons(len(uses), results, unwalkable, timed_out)
+
+
+def _reasons(n: int, results: dict[int, tuple[bool, float, int]], unwalkable: dict[int, str],
+             timed_out: bool) -> list[str]:
+    """Each regex's refusal from what the child reported ("" for a quick one)."""
     reasons = []
-    missing = min(set(range(len(uses))) - set(results), default=None)
-    for i in range(len(uses)):
+    missing = min(set(range(n)) - set(results), default=None)
+    for i in range(n):
         if i in unwalkable:
             reasons.append(unwalkable[i])
         elif i == missing:  # the regex the child was running when it was stopped (or died)

@@ -1,0 +1,1 @@
+"""The headless commands (decode, stats, catalog): their printers, counts and the config file."""

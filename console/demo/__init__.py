@@ -1,0 +1,1 @@
+"""The built-in M-Switch simulator behind `--demo`, the benchmarks and tests."""
