@@ -129,6 +129,9 @@ async def settle(pilot) -> None:
     from textual.widgets import Footer
 
     await wait_until(pilot, lambda: bool(pilot.app.query(Footer)), what="the footer")
+    catch_up = getattr(pilot.app, "catch_up", None)
+    if catch_up is not None:  # what is paced for the terminal's sake is drawn now
+        catch_up()
     await wait_until(pilot, lambda: not getattr(pilot.app, "status_pending", False),
                      what="the status bar to catch up")
     await pilot.pause()

@@ -38,7 +38,7 @@ from console.ui.severity_styles import SeverityStyles
 from console.ui.status_bar import Pacer, StatusBar, progress_note
 from console.ui.theme_bridge import to_textual
 
-STATUS_EVERY = 0.1  # the counts follow new events this soon, and are drawn at most this often
+STATUS_EVERY = 2.0  # while lines flow the header's counts are drawn this often (at once after a quiet spell)
 
 
 class ConsoleApp(FilterActions, ExitOnRequest, App[int]):
@@ -73,8 +73,8 @@ class ConsoleApp(FilterActions, ExitOnRequest, App[int]):
         self.panel = DetailPanel(catalog, self.styles_by_theme, is_acked=self.model.is_acked, id="panel")
         self.status = StatusBar(id="status")
         self.filter_bar = FilterBar(id="filter")
-        # the counts agree with the list a moment after a batch, but a burst of batches redraws
-        # them once per STATUS_EVERY, not once per batch
+        # the counts agree with the list a moment after a batch, but a flow of batches redraws
+        # them once per STATUS_EVERY, not once per batch; the operator's keys redraw it at once
         self.header = Pacer(self, STATUS_EVERY, self._draw_status)
         # set before the first paint: switching theme after mount restyles every widget again
         self.theme = theme
@@ -147,15 +147,34 @@ class ConsoleApp(FilterActions, ExitOnRequest, App[int]):
 
     def _tick(self) -> None:
         self._notify(self.intake.tick())
-        self.header.now()
+        self.header.soon()
 
     backfilling = property(lambda self: self.intake.backfilling, doc="The history is still being read.")
 
     # -- the header -------------------------------------------------------------------------
     @property
     def status_pending(self) -> bool:
-        """True while the status bar has not caught up with the events taken in."""
-        return self.header.pending
+        """True while the status bar or the list has not caught up with the events taken in."""
+        return self.header.pending or self.event_list.draw_pending
+
+    def catch_up(self) -> None:
+        """Draws at once what is paced (the list's new rows, the header's counts): a test's settle."""
+        self.event_list.draw_now()
+        if self.header.pending:
+            self.header.now()
+
+    # -- writing frames ------------------------------------------------------------------------
+    def _begin_update(self) -> None:
+        """A frame starts: the list's rows that the terminal can move are moved first (Textual 8.2's
+        hook before a frame's text; console.ui.terminal_scroll says why)."""
+        super()._begin_update()
+        move = self.event_list.terminal_scroll.take()
+        if move and self._driver is not None:
+            self._driver.write(move)
+
+    def _end_update(self) -> None:
+        super()._end_update()
+        self.event_list.frame_drawn()
 
     def _draw_status(self) -> None:
         self.status.render_status(model=self.model, styles=self.styles_by_theme,

@@ -48,6 +48,14 @@ class Pacer:
         """Asked for and not run yet."""
         return self._throttle.pending
 
+    @property
+    def every(self) -> float:
+        return self._throttle.every
+
+    @every.setter
+    def every(self, seconds: float) -> None:
+        self._throttle.every = seconds
+
     def soon(self) -> None:
         delay = self._throttle.request()
         if delay is not None:
