@@ -6,7 +6,7 @@ from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
 from rich.style import Style
 from textual.binding import Binding
-from textual.geometry import Region, Size
+from textual.geometry import Size
 from textual.message import Message
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
@@ -16,12 +16,9 @@ from console.decode.event import Event
 from console.model.events import EventModel
 from console.safe_text import for_screen
 from console.ui.severity_styles import SeverityStyles
-from console.ui.status_bar import Pacer
-from console.ui.terminal_scroll import TerminalScroll, scroll_region_wanted
+from console.ui.list_frames import ListFrames
 
 _CACHE_MAX = 2000
-FRAME_EVERY = 0.25  # s between list frames while lines flow: a reader reads a few a second, not 60
-FRAME_EVERY_FULL = 0.5  # when a frame moves most of the list (drawn nearly whole): bytes per second stay low
 
 
 def _cells(text: str, width: int) -> str:
@@ -43,7 +40,7 @@ def _time_text(ev: Event) -> str:
     return _cells(for_screen(text), 18)
 
 
-class EventList(ScrollView, can_focus=True):
+class EventList(ListFrames, ScrollView, can_focus=True):
     """Cursor and follow state live here; the events themselves live in the model."""
 
     DEFAULT_CSS = """
@@ -82,13 +79,7 @@ class EventList(ScrollView, can_focus=True):
         self._cursor_seq = 0
         self._cache: dict[tuple, Strip] = {}
         self._widths = [18, 1, 22, 0, 14]  # time, letter, event, host, program
-        # rows added since the last frame, drawn FRAME_EVERY at most (at once after a quiet spell)
-        self._added = self._dropped = 0
-        self._grew = False
-        self._frames = Pacer(self, FRAME_EVERY, self._draw_added)
-        self.terminal_scroll = TerminalScroll(scroll_region_wanted())
-        self._moving = False  # inside a move the terminal makes: only the rows it cannot move are drawn
-        self._redraw_pending = False  # a redraw asked for and not drawn yet: what is on screen is stale
+        self._init_frames()
         self.set_class(True, "-following")
 
     # -- data changes ---------------------------------------------------------------------
@@ -96,110 +87,6 @@ class EventList(ScrollView, can_focus=True):
         self.sev_styles = styles
         self._cache.clear()
         self.refresh()
-
-    def events_added(self, added_visible: int, dropped_visible: int, batch: list[Event]) -> None:
-        """Called once per batch: the rows are drawn with the next frame (FRAME_EVERY at most).
-
-        A batch with nothing to show (an errors-only view, 2,000 info lines a second) changes
-        nothing on screen and costs no repaint.
-        """
-        view = self.model.view
-        n = len(view)
-        grew = False
-        for i in range(max(0, n - min(added_visible, 200)), n):
-            grew = self._grow_columns(view[i]) or grew
-        if not (added_visible or dropped_visible or grew):
-            return
-        self._added += added_visible
-        self._dropped += dropped_visible
-        self._grew = self._grew or grew
-        self._frames.soon()
-
-    def draw_now(self) -> None:
-        """Draws rows added and not drawn yet at once."""
-        if self._frames.pending:
-            self._frames.now()
-
-    @property
-    def draw_pending(self) -> bool:
-        """Rows were added that the list has not drawn yet."""
-        return self._frames.pending
-
-    def _draw_added(self) -> None:
-        """Keep the cursor on its event, or follow the newest: moved on the terminal when it can be."""
-        added, dropped, grew = self._added, self._dropped, self._grew
-        self._added = self._dropped = 0
-        self._grew = False
-        n = len(self.model.view)
-        height = max(1, self.size.height)
-        old_y = self.scroll_offset.y
-        if not self.following:
-            self.virtual_size = Size(self.size.width, n)
-            if dropped:  # the oldest rows left: shift so the operator's place stays put on screen
-                self._set_cursor(max(0, self.cursor - dropped), scroll=False)
-                self.scroll_to(y=max(0, old_y - dropped), animate=False, immediate=True)
-            self.refresh()
-            return
-        new_y = max(0, n - height)
-        moved = new_y - old_y + dropped  # rows the list's content moves up on screen
-        self._frames.every = FRAME_EVERY_FULL if 2 * moved >= height else FRAME_EVERY
-        if grew or not self._can_move() or not self._request_move(moved):
-            self.virtual_size = Size(self.size.width, n)
-            self._set_cursor(n - 1, scroll=False)
-            self._scroll_bottom()
-            self.refresh()
-            return
-        self._moving = True
-        try:
-            self.virtual_size = Size(self.size.width, n)
-            self._set_cursor(n - 1, scroll=False)
-            self._scroll_bottom()
-            rows = self.terminal_scroll.rows  # this move and any not drawn yet
-            # the new rows, and the row the cursor left
-            self.refresh(Region(0, max(0, height - rows - 1), self.size.width, rows + 1))
-        finally:
-            self._moving = False
-
-    def _can_move(self) -> bool:
-        """The terminal shows exactly this list's rows, nothing over or beside them, nothing stale."""
-        if self._redraw_pending or self.app.screen is not self.screen or not self.region:
-            return False
-        if self.region.x != 0 or self.region.width != self.screen.size.width:
-            return False  # the panel beside it: a terminal moves whole rows
-        return not self.screen.query("Toast")
-
-    def _request_move(self, rows: int) -> bool:
-        region = self.region
-        if rows <= 0:
-            return False
-        if self.terminal_scroll.request(region.y, region.y + region.height - 1, rows):
-            return True
-        return False
-
-    def refresh(self, *regions: Region, **kwargs) -> "EventList":
-        """Every redraw but a move's own rows makes what the terminal shows stale until drawn."""
-        if getattr(self, "_moving", False) and not regions:
-            # the cursor's or the size's own redraw inside a move: the move draws its rows
-            if kwargs.get("layout"):
-                super().refresh(repaint=False, layout=True)
-            return self
-        if not getattr(self, "_moving", True):
-            self._redraw_pending = True
-            scroll = getattr(self, "terminal_scroll", None)
-            if scroll is not None and scroll.pending is not None and not regions:
-                scroll.cancel()  # the whole list is drawn: moving it first is wasted
-        return super().refresh(*regions, **kwargs)
-
-    def frame_drawn(self) -> None:
-        """The app wrote a frame: every redraw asked for is on the terminal now."""
-        self._redraw_pending = False
-
-    def watch_scroll_y(self, old_value: float, new_value: float) -> None:
-        if self._moving:  # the terminal moves the rows: only the new ones are drawn
-            if self.show_vertical_scrollbar:
-                self.vertical_scrollbar.position = new_value
-            return
-        super().watch_scroll_y(old_value, new_value)
 
     def rows_changed(self, events: list[Event]) -> None:
         """Events were replaced in place (a partial line completed): same rows, new text."""
