@@ -32,6 +32,7 @@ class FileCursor:
         "last_growth",
         "lineno",
         "mtime",
+        "numbering",
         "placed",
         "pos",
         "restarted",
@@ -67,6 +68,7 @@ class FileCursor:
         self.shown = -1  # bytes of the unfinished last line already delivered as partial; -1: none
         self.watch: int | None = None  # inotify watch on the file itself, while it lingers
         self.mtime = -1  # modification time at our last read
+        self.numbering = 0  # lineno counts from where reading began until this count is done (renumber.py)
 
     @property
     def retired(self) -> bool:
@@ -101,12 +103,16 @@ class FileCursor:
         self.splitter, other.splitter = other.splitter, LineSplitter(other.splitter.max_line)
         self.shown, other.shown = other.shown, -1
         self.lineno = other.lineno
+        self.numbering = other.numbering
         self.source = other.source
 
     def _make(self, datas: list[bytes], cuts: list[int]) -> list[RawLine]:
         n = self.lineno
         src = self.source
         out = [RawLine(src, n + i, d) for i, d in enumerate(datas, 1)]
+        if self.numbering:
+            for line in out:
+                line.numbering = self.numbering
         for i in cuts:
             out[i].cut = True
         if out and self.shown >= 0:
@@ -136,6 +142,7 @@ class FileCursor:
         """The file was truncated: hand over the unfinished line, then read it again from 0."""
         lines = self._flush_partial()
         self.seek(0, 0)
+        self.numbering = 0  # new content: counted from its first line
         self.restarted = True
         try:
             self.head = os.pread(self.file.fd, FP_LEN, 0)
@@ -191,7 +198,8 @@ class FileCursor:
             return []
         if not force and now - self.last_growth < quiet:
             return []
-        line = RawLine(self.source, self.lineno + 1, self.splitter.peek(), partial=True, completes=self.shown >= 0)
+        line = RawLine(self.source, self.lineno + 1, self.splitter.peek(), partial=True, completes=self.shown >= 0,
+                       numbering=self.numbering)
         self.shown = pending
         return [line]
 
