@@ -282,6 +282,22 @@ class EventModel:
             self._partial[(new.source, new.line)] = new
         return reshaped
 
+    def renumber(self, token: int, offset: int) -> int:
+        """The lines before a history were counted: held events numbered from where it began
+        (Event.numbering == token) get their absolute line. Returns how many changed."""
+        n = 0
+        partial = self._partial
+        for ev in self.held:
+            if ev.numbering == token:
+                keyed = ev.partial and partial.get((ev.source, ev.line)) is ev
+                if keyed:
+                    del partial[(ev.source, ev.line)]
+                ev.renumber(offset)
+                if keyed:
+                    partial[(ev.source, ev.line)] = ev
+                n += 1
+        return n
+
     def _drop_oldest(self) -> tuple[int, int]:
         """Oldest first, while more are held than --history or their bytes exceed the budget (the
         newest event is always kept). Returns (dropped, of which in the view)."""
