@@ -72,3 +72,34 @@ async def test_a_small_prefix_is_counted_before_the_history_is_delivered(tmp_pat
     c = await follow([log], lines=3)
     assert [(ln.lineno, ln.numbering) for ln in c.backfill_lines()] == [(998, 0), (999, 0), (1000, 0)]
     assert not any(b.renumbered for b in c.batches)
+
+
+async def test_the_console_model_fed_by_the_follower_holds_the_numbers_grep_n_gives(tmp_path, catalog):
+    """Follower -> Intake -> EventModel, as the console runs it: after the count, held events
+    and the status text agree with grep -n and wc -l."""
+    import contextlib
+
+    from console.decode.decoder import Decoder
+    from console.decode.pipeline import BatchDecoder
+    from console.live.intake import Intake
+    from console.model.events import EventModel
+    from console.tail import Follower
+
+    log = tmp_path / "mta-event.log"
+    write_lines(log, 200_000)
+    follower = Follower([str(log)], lines=1000)
+    intake = Intake(EventModel(catalog), BatchDecoder(Decoder(catalog)), follower)
+    seen_provisional = False
+    async with contextlib.aclosing(follower.batches()) as batches:
+        async for batch in batches:
+            decoded = intake.decode(batch)
+            intake.add(decoded.events, following=True, live=not decoded.backfill)
+            seen_provisional = seen_provisional or any(not ev.line_exact for ev in decoded.events)
+            if decoded.renumbered:
+                break
+    await follower.aclose()
+    held = list(intake.model.held)
+    assert seen_provisional and len(held) == 1000 and all(ev.line_exact for ev in held)
+    for ev in (held[0], held[500], held[-1]):
+        assert ev.line == grep_n(log, ev.raw)
+    assert intake.coverage.text() == "history: newest 1,000 of 200,000 lines (-n N for more)"
