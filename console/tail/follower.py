@@ -62,12 +62,8 @@ class Follower:
             raise ValueError("max_line and max_batch must be >= 1")
         if rotate_grace < 0 or partial_after < 0:
             raise ValueError("rotate_grace and partial_after must be >= 0")
-        self._max_line = max_line
-        self._sort_key = sort_key
-        self._poll = poll_interval
-        self._rescan_every = rescan_interval
-        self._max_batch = max_batch
-        self._min_interval = min_interval
+        self._max_line, self._sort_key, self._max_batch = max_line, sort_key, max_batch
+        self._poll, self._rescan_every, self._min_interval = poll_interval, rescan_interval, min_interval
         self._use_inotify = use_inotify
         self._stdin_fd = stdin
         self._reader = reader or FileReader()
@@ -76,7 +72,7 @@ class Follower:
         self._reg = Registry(self._reader, max_line, rotate_grace, partial_after, self._board.report)
         self._reg.forget_state = self._board.forget
         self._sources = Sources(parse_specs(paths), self._reg)
-        self._renumber = Renumbering(self._wakeup, lambda: list(self._reg.open_files.values()))
+        self._renumber = Renumbering(self._wakeup, lambda: list(self._reg.open_files.values()))  # renumber.py
         self._backfill = Backfill(self._reader, max_line, lines, from_start, self._board.report, self._renumber)
         self._watcher = Watcher(None)
         self._carry: List[RawLine] = []
@@ -107,11 +103,6 @@ class Follower:
     @property
     def reader(self) -> FileReader:
         return self._reader
-
-    @property
-    def counting(self) -> bool:
-        """Lines before a history are still being counted: some line numbers delivered are provisional."""
-        return self._renumber.pending
 
     def batches(self) -> AsyncGenerator[Batch, None]:
         """The batches: backfill first (backfill=True; at least one, maybe empty), then live ones.
@@ -266,7 +257,7 @@ class Follower:
             with contextlib.suppress(Exception):
                 asyncio.get_running_loop().remove_reader(ino.fileno())
             ino.close()
-        self._renumber.close()
+        await self._renumber.aclose()
         self._sources.close()
         self._backfill.close()
         if self._stdin is not None:

@@ -82,11 +82,13 @@ class Renumbering:
         ready, self._ready = self._ready, []
         return ready
 
-    def close(self) -> None:
-        """Stops the counts (within a block read) and leaves their thread to end by itself."""
+    async def aclose(self, timeout: float = 1.0) -> None:
+        """Stops the counts: each ends within one block read and closes its fd. Waited for briefly
+        (a read hung on a dead NFS server must not hang shutdown)."""
         self._stop.set()
-        for _, fut in list(self._counting.values()):
-            fut.cancel()
+        futures = [fut for _, fut in self._counting.values()]
+        if futures:
+            await asyncio.wait(futures, timeout=timeout)
         if self._executor is not None:
             self._executor.shutdown(wait=False)
             self._executor = None
