@@ -6,7 +6,7 @@ are not counted."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Dict, Iterable, Optional
+from typing import Dict, Iterable, Optional, Set
 
 from console.decode.event import Event
 from console.model.events import EventModel
@@ -15,8 +15,9 @@ from console.model.events import EventModel
 @dataclass(frozen=True)
 class Coverage:
     held: int              # events the history holds
-    lines: Optional[int]   # lines of the logs read or skipped at start; None while being counted
+    lines: Optional[int]   # lines of the logs read or skipped at start; None: not known (yet)
     hold_more: str         # the option that would hold more
+    counting: bool = False  # lines is None because the lines before a history are being counted
 
     @property
     def complete(self) -> bool:
@@ -28,7 +29,8 @@ class Coverage:
         if self.complete:
             return ""
         if self.lines is None:
-            return f"history: newest {self.held:,} lines (counting the log…)"
+            why = "counting the log…" if self.counting else "the lines before could not be counted"
+            return f"history: newest {self.held:,} lines ({why})"
         return f"history: newest {self.held:,} of {self.lines:,} lines ({self.hold_more} for more)"
 
 
@@ -38,6 +40,7 @@ class CoverageMeter:
     def __init__(self, model: EventModel) -> None:
         self.model = model
         self._firsts: Dict[str, Event] = {}
+        self._uncounted: Set[int] = set()  # numberings whose count failed (console.tail.contract.Renumbered)
 
     def saw(self, events: Iterable[Event]) -> None:
         firsts = self._firsts
@@ -45,17 +48,24 @@ class CoverageMeter:
             if ev.source not in firsts:
                 firsts[ev.source] = ev
 
+    def uncounted(self, numbering: int) -> None:
+        """The lines before the history numbered `numbering` could not be counted."""
+        self._uncounted.add(numbering)
+
     def coverage(self) -> Coverage:
         model = self.model
         skipped: Optional[int] = 0
+        counting = False
         for ev in self._firsts.values():
             if not ev.line_exact:
                 skipped = None
-                break
-            skipped += max(0, ev.line - 1)
+                counting = counting or ev.numbering not in self._uncounted
+                continue
+            if skipped is not None:
+                skipped += max(0, ev.line - 1)
         if model.dropped:
             more = "--history-bytes SIZE" if model.dropped_for_bytes else "--history N"
         else:
             more = "-n N"
         lines = None if skipped is None else skipped + model.total
-        return Coverage(len(model.held), lines, more)
+        return Coverage(len(model.held), lines, more, counting)

@@ -58,6 +58,8 @@ class Intake:
         for fix in decoded.renumbered:  # the lines before a history were counted
             if fix.offset is not None:
                 self.model.renumber(fix.token, fix.offset)
+            else:
+                self._coverage.uncounted(fix.token)
         if decoded.states_changed:
             self.read_states()
         if self.backfilling and not decoded.backfill:

@@ -134,3 +134,12 @@ def test_a_mistake_in_the_options_is_still_said_first(run):
 def test_help_of_decode_tells_n_and_the_default_logs(run):
     text = run("decode", "--help").stdout.decode()
     assert "tail -n" in text and "/var/isode/log/mta-event*.log" in text
+
+
+def test_decode_n_of_several_logs_is_their_newest_n_events_merged_by_time(run, tmp_path):
+    for name, seconds in (("a", (1, 3, 5, 7)), ("b", (2, 4, 6, 8))):
+        (tmp_path / f"{name}.log").write_text("".join(
+            f"2026-11-24 10:00:0{s}.000 smtpsrvr[1] I-MTA_SMTP-Connection: {name} at {s}\n" for s in seconds))
+    got = records(run("decode", "-n", "3", "--json", str(tmp_path / "*.log")))
+    assert [(Path(r["source"]).name, r["line"], r["message"]) for r in got] == [
+        ("b.log", 3, "b at 6"), ("a.log", 4, "a at 7"), ("b.log", 4, "b at 8")]

@@ -201,6 +201,7 @@ def test_a_count_that_failed_leaves_the_numbers_marked(intake):
     intake.add(decoded.events, following=True, live=False)
     intake.decode(Batch([], renumbered=[Renumbered(3, A, None)]))
     assert intake.model.held[0].line_text == "≈1"
+    assert intake.coverage.text() == "history: newest 1 lines (the lines before could not be counted)"
 
 
 # -- how much the history holds ------------------------------------------------------------------
