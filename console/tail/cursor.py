@@ -82,7 +82,8 @@ class FileCursor:
         self.shown = -1
 
     def generation(self) -> Generation:
-        return Generation(self.head, self.pos, self.lineno, self._overlap, source=self.source)
+        return Generation(self.head, self.pos, self.lineno, self._overlap, source=self.source,
+                          numbering=self.numbering)
 
     def resume_point(self) -> Generation:
         """Where to take this file up again once closed: at the start of its unfinished line, so
@@ -96,7 +97,8 @@ class FileCursor:
             overlap = os.pread(self.file.fd, n, at - n) if n else b""
         except OSError:
             return self.generation()
-        return Generation(self.head, at, self.lineno, overlap, shown=self.shown, source=self.source)
+        return Generation(self.head, at, self.lineno, overlap, shown=self.shown, source=self.source,
+                          numbering=self.numbering)
 
     def take_line_state(self, other: FileCursor) -> None:
         """Continue other's byte stream here (its copy): its unfinished line and line numbers."""
@@ -150,11 +152,12 @@ class FileCursor:
             self.head = b""
         return lines
 
-    def resume(self, pos: int, lineno: int, overlap: bytes) -> None:
+    def resume(self, pos: int, lineno: int, overlap: bytes, numbering: int = 0) -> None:
         """Continue where an earlier read of this same content stopped."""
         self.pos = pos
         self.lineno = lineno
         self._overlap = overlap
+        self.numbering = numbering
 
     async def read_block(self, now: float, block: int = READ_BLOCK) -> tuple[list[RawLine], bool, bool]:
         """Reads one block. Returns (lines, at_eof, rewritten): rewritten means the content we were
