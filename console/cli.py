@@ -91,7 +91,8 @@ def build_console_parser() -> argparse.ArgumentParser:
         prog=PROG,
         description="A live event console for Isode M-Switch SMTP event logs.",
         epilog="Headless commands: `smtp-console decode`, `smtp-console stats`, `smtp-console catalog`"
-               " (each has --help). With no PATH the console follows " + DEFAULT_GLOB + ".",
+               " (each has --help). With no PATH the console follows " + DEFAULT_GLOB + ". The console"
+               " needs a terminal; into a file or a pipe, use `smtp-console decode` (-n N, -f).",
     )
     p.add_argument("paths", nargs="*", metavar="PATH",
                    help="log files or quoted globs to follow; - for standard input")
