@@ -81,3 +81,15 @@ def load_config(path: Path | None = None) -> dict:
                 raise DataError(f"{path}: {key}: must be {'positive' if key != 'lines' else '0 or more'}")
             out[key] = value
     return out
+
+
+def default_logs(config: dict, usage: str) -> list[str]:
+    """The logs read when the command line names none, by the console and `decode` alike: the
+    config's `paths`, else DEFAULT_GLOB. DataError, saying `usage`, when that glob matches nothing."""
+    import glob
+    paths = list(config.get("paths", []))
+    if paths:
+        return paths
+    if not glob.glob(DEFAULT_GLOB):
+        raise DataError(f"no event log at {DEFAULT_GLOB}: give one ({usage})")
+    return [DEFAULT_GLOB]

@@ -127,6 +127,21 @@ def _swap(items: list[Event], lo: int, old: Event, new: Event, passes: bool) -> 
     return 0
 
 
+def _renumber(held, partial: dict, token: int, offset: int) -> int:
+    """Events of `token` get `offset` added to their line; a partial one is found under its new line."""
+    n = 0
+    for ev in held:
+        if ev.numbering == token:
+            keyed = ev.partial and partial.get((ev.source, ev.line)) is ev
+            if keyed:
+                del partial[(ev.source, ev.line)]
+            ev.renumber(offset)
+            if keyed:
+                partial[(ev.source, ev.line)] = ev
+            n += 1
+    return n
+
+
 class _FilterJob:
     """A filter change over a snapshot of the held events, in slices of bounded time."""
 
@@ -281,6 +296,11 @@ class EventModel:
         if new.partial:
             self._partial[(new.source, new.line)] = new
         return reshaped
+
+    def renumber(self, token: int, offset: int) -> int:
+        """The lines before a history were counted: held events numbered from where it began
+        (Event.numbering == token) get their absolute line. Returns how many changed."""
+        return _renumber(self.held, self._partial, token, offset)
 
     def _drop_oldest(self) -> tuple[int, int]:
         """Oldest first, while more are held than --history or their bytes exceed the budget (the

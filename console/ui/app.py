@@ -124,6 +124,8 @@ class ConsoleApp(FilterActions, ExitOnRequest, App[int]):
     def ingest_batch(self, batch: Batch) -> None:
         """One batch from the source: decoded, then taken in."""
         decoded = self.intake.decode(batch)
+        if decoded.renumbered:  # line numbers became absolute: the panel shows them
+            self.panel.follow(self.event_list.current)
         if decoded.events:
             self.ingest(decoded.events, live=not decoded.backfill)
         self.header.soon()
@@ -162,6 +164,7 @@ class ConsoleApp(FilterActions, ExitOnRequest, App[int]):
                                   following=self.event_list.following,
                                   new_while_paused=self.intake.new_while_paused, rate=self.intake.rate.rate(),
                                   sources=self.intake.sources, title=self.console_title, keys=self.keys.by_severity,
+                                  history_note=self.intake.coverage.text(),
                                   filter_note=progress_note(self.model, backfilling=self.backfilling))
 
     # -- list and panel -------------------------------------------------------------------
@@ -220,7 +223,7 @@ class ConsoleApp(FilterActions, ExitOnRequest, App[int]):
         if ev is None:
             return
         self.copy_to_clipboard(ev.raw)  # sent base64-encoded (OSC 52): inert on the terminal
-        self.notify(f"Copied line {ev.line} of {for_screen(ev.source)}", markup=False)
+        self.notify(f"Copied line {ev.line_text} of {for_screen(ev.source)}", markup=False)
 
     # -- help and command palette -------------------------------------------------------------
     def action_help(self) -> None:

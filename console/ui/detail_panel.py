@@ -43,7 +43,7 @@ def describe(ev: Event, catalog: Catalog, *, acked: bool = False,
         head.add_row("Host", _t(ev.host))
     if ev.program:
         head.add_row("Program", _t(ev.program + (f"  pid {ev.pid}" if ev.pid is not None else "")))
-    head.add_row("Source", _t(f"{ev.source}:{ev.line}" + ("  (line cut at the length limit)" if ev.cut else "")))
+    head.add_row("Source", _t(f"{ev.source}:{ev.line_text}" + ("  (line cut at the length limit)" if ev.cut else "")))
     if ev.partial:
         head.add_row("Line", Text(INCOMPLETE, style=styles.mark("incomplete")[1] if styles else ""))
 

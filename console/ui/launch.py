@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-import glob
+import sys
 
 from console.catalog.catalog import Catalog
-from console.commands.config import DEFAULT_GLOB, config_dir
+from console.commands.config import config_dir, default_logs
+from console.commands.terminal import console_refusal
 from console.errors import DataError
 from console.tail.whole_files import DEFAULT_MAX_LINE
 from console.model.events import DEFAULT_HISTORY, DEFAULT_HISTORY_BYTES
@@ -34,6 +35,15 @@ def launch(args, config: dict, catalog: Catalog) -> int:
     lines = args.lines if args.lines is not None else config.get("lines", 1000)
     max_line = args.max_line or config.get("max_line") or DEFAULT_MAX_LINE
 
+    if not args.demo:
+        paths = list(args.paths) or default_logs(config, "smtp-console /path/to/mta-event.log"
+                                                         " or try smtp-console --demo")
+        if "-" in paths:
+            raise DataError("-: the console reads its keys from the terminal; for standard input use"
+                            " `smtp-console decode --follow -`")
+    refusal = console_refusal(sys.stdout)
+    if refusal:  # after the options were checked: a mistake in them is said first
+        raise DataError(refusal)
     demo = None
     title = "smtp-console"
     if args.demo:
@@ -41,16 +51,6 @@ def launch(args, config: dict, catalog: Catalog) -> int:
         demo = DemoWriter(catalog).start()
         paths = [demo.glob]
         title = "smtp-console DEMO"
-    else:
-        paths = list(args.paths) or list(config.get("paths", []))
-        if not paths:
-            if not glob.glob(DEFAULT_GLOB):
-                raise DataError(f"no event log at {DEFAULT_GLOB}: give one "
-                                "(smtp-console /path/to/mta-event.log) or try smtp-console --demo")
-            paths = [DEFAULT_GLOB]
-    if "-" in paths:
-        raise DataError("-: the console reads its keys from the terminal; for standard input use"
-                        " `smtp-console decode --follow -`")
 
     decoder = Decoder(catalog)  # one for the app, whose sort key also merges backfill by time
     # Textual draws at most 60 frames a second; batching wider than a frame only adds latency

@@ -88,10 +88,12 @@ class StatusBar(Static):
     def render_status(self, *, model: EventModel, styles: SeverityStyles, following: bool,
                       new_while_paused: int, rate: float, sources: dict[str, tuple[str, str]],
                       filter_note: str = "", title: str = "smtp-console",
-                      keys: dict[str, str] | None = None) -> None:
+                      keys: dict[str, str] | None = None, history_note: str = "") -> None:
         """keys: the key that shows or hides each severity (by name), shown before it."""
         lines = [_top_line(model, title, following, new_while_paused, rate),
                  _severity_line(model, styles, keys or {}), _sources_line(sources)]
+        if history_note:  # the history holds only the newest lines: say so beside the sources
+            lines[2].append(f"  {history_note}", style="bold" if model.dropped else "")
         if model.filter.narrowed or filter_note:
             lines.append(_filter_line(model, filter_note))
         out = Text("\n", no_wrap=True, overflow="ellipsis").join(lines)
