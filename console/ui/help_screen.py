@@ -46,10 +46,10 @@ class HelpScreen(ModalScreen[None]):
             table.add_row(Text(keys), Text(what))
         with VerticalScroll() as scroll:
             scroll.border_title = "smtp-console keys (Esc closes)"
-            yield Static(table)
-            yield Static(Text("\nMuted (m on one of them undoes it): " + ", ".join(self.muted)
-                              if self.muted else "\nNo event names muted (m mutes the selected one).",
+            yield Static(Text("Muted (m on one of them undoes it): " + ", ".join(self.muted) + "\n"
+                              if self.muted else "No event names muted (m mutes the selected one).\n",
                               style="bold" if self.muted else "dim"))
+            yield Static(table)
             yield Static(Text(
                 "\nThe list follows the newest event; moving up or Space pauses it (new events keep"
                 " arriving and are counted), G or End follows again. Severity keys hide or show a level;"

@@ -92,7 +92,11 @@ class ConsoleKeys:
                                                   show=False, id=bid))
             self._words[bid] = "show only " + ", ".join(
                 s.name for s in catalog.severities if s.rank <= rank)
-        self.bindings: List[Binding] = [*BASE_BINDINGS, *self.severity_bindings]
+        taken = {k.strip() for b in self.severity_bindings for k in b.key.split(",")}
+        # a site's severity key wins over a fixed key (its `d` over `d` for wide rows)
+        self.shadowed = [b for b in BASE_BINDINGS if {k.strip() for k in b.key.split(",")} & taken]
+        self.bindings: List[Binding] = [*(b for b in BASE_BINDINGS if b not in self.shadowed),
+                                        *self.severity_bindings]
 
     def describe(self, binding: Binding) -> str:
         """What a key does, in words."""
@@ -108,4 +112,5 @@ class ConsoleKeys:
     def add_to(self, node) -> None:
         """Adds the severity keys to a node (the app) whose class binds BASE_BINDINGS: Textual
         copies a class's bindings into each instance, and these differ with the catalogue."""
-        node._bindings = BindingsMap.merge([node._bindings, BindingsMap(self.severity_bindings)])
+        # first: for a key bound twice Textual runs the first binding it finds
+        node._bindings = BindingsMap.merge([BindingsMap(self.severity_bindings), node._bindings])

@@ -184,7 +184,7 @@ def _severity_parts(model: EventModel, styles: SeverityStyles, keys: dict[str, s
         short += [(f"{sev.letter}", styles.for_badge(sev.name)), (f" {count}", None)]
     parts = [Part(1, [full, short])]
     if hidden:
-        parts.append(Part(1, [form_of("hidden: " + " ".join(hidden), Style(bold=True)),
+        parts.append(Part(0, [form_of("hidden: " + " ".join(hidden), Style(bold=True)),
                               form_of("-" + "".join(hidden), Style(bold=True))]))
     return parts
 
