@@ -132,7 +132,7 @@ def _follow_part(following: bool, new: int) -> Part:
         return Part(0, [form_of(" ● FOLLOWING ", "bold reverse"), form_of(" ● ", "bold reverse")])
     if not new:
         return Part(0, [form_of(" ‖ PAUSED ", "bold reverse"), form_of(" ‖ ", "bold reverse")])
-    return Part(0, [[(" ‖ PAUSED ", "bold reverse"), (f" +{_n(new)} new (G follows)", "bold")],
+    return Part(0, [[(" ‖ PAUSED ", "bold reverse"), (f" +{_n(new)} new (G to follow)", "bold")],
                     [(" ‖ PAUSED ", "bold reverse"), (f" +{_n(new)}", "bold")],
                     [(" ‖ ", "bold reverse"), (f"+{_n(new)}", "bold")]])
 
@@ -207,7 +207,7 @@ def _source_parts(sources: dict[str, tuple[str, str]]) -> list[Part]:
         names = " · ".join(for_screen(os.path.basename(p) or p) + " " + for_screen(sd[0]) for p, sd in good)
         n = len(good)
         parts.append(Part(6, [form_of(names, "dim") if n <= MAX_NAMED_HEALTHY else [],
-                              form_of(f"{n} log{'s' if n > 1 else ''} ok", "dim"), []]))
+                              form_of(f"{n} log{'s' if n > 1 else ''} following", "dim"), []]))
         if not parts[-1].forms[0]:
             parts[-1].forms.pop(0)
     return parts
@@ -221,7 +221,7 @@ def _filter_parts(model: EventModel, filter_note: str) -> list[Part]:
     if f.text.text:
         words.append(f"/{for_screen(f.text.text)}/")
     if f.event:
-        words.append(f"only {for_screen(f.event[1] or '')}")
+        words.append(f"only {for_screen(f.event[0] or '')}-{for_screen(f.event[1] or '')}")
     if f.value is not None:
         words.append(f"only {for_screen(f.value)}")
     if f.pending is not None:
