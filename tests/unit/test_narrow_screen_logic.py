@@ -124,3 +124,17 @@ def test_screenshot_dir_is_the_current_one_or_xdg(tmp_path):
     gone = tmp_path / "gone"  # a directory that cannot be written (here: one that is not there)
     got = screenshot_dir(str(gone), {"XDG_STATE_HOME": str(tmp_path / "state")})
     assert got == tmp_path / "state" / "smtp-console" and got.is_dir()
+
+
+def test_fatal_and_error_differ_at_a_glance_in_every_theme():
+    """Not two near-identical reds: a different weight/decoration, or colours far apart."""
+    import pathlib
+
+    import yaml
+    for path in sorted(pathlib.Path(__file__).parents[2].joinpath("themes").glob("*.yaml")):
+        sev = yaml.safe_load(path.read_text())["severities"]
+        fatal, error = sev["fatal"], sev["error"]
+        rgb = [tuple(int(c["color"][i:i + 2], 16) for i in (1, 3, 5)) for c in (fatal, error)]
+        distance = sum((a - b) ** 2 for a, b in zip(*rgb)) ** 0.5
+        reversed_one = ("reverse" in fatal.get("style", "")) != ("reverse" in error.get("style", ""))
+        assert fatal.get("style") != error.get("style") and (distance > 80 or reversed_one), path.name
