@@ -47,4 +47,11 @@ def fit(parts: Sequence[Part], width: int, measure: Callable[[str], int] = len) 
             break
         i = max(candidates, key=lambda k: (parts[k].rank, k))
         choice[i] += 1
+    # room left after a more important part gave way: a less important one takes a longer form back
+    for i in sorted(range(len(parts)), key=lambda k: (parts[k].rank, k)):
+        while choice[i] > 0:
+            choice[i] -= 1
+            if total() > width:
+                choice[i] += 1
+                break
     return [p.forms[c] for p, c in zip(parts, choice) if p.forms[c]]

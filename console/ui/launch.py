@@ -58,8 +58,9 @@ def launch(args, config: dict, catalog: Catalog) -> int:
     extra = {} if grace is None else {"rotate_grace": grace}
     follower = Follower(paths, lines=lines, from_start=args.from_start, max_line=max_line,
                         sort_key=decoder.sort_key, min_interval=0.005, **extra)
+    notify = not getattr(args, "no_notify", False) and config.get("notify", True)
     app = ConsoleApp(catalog=catalog, themes=themes, theme=theme, source=follower, history=history,
-                     history_bytes=history_bytes, title=title, decoder=decoder)
+                     history_bytes=history_bytes, title=title, decoder=decoder, notify=notify)
     # once the app has the terminal, q, SIGTERM, SIGHUP or a lost terminal end the process within a second
     guard = ExitGuard()
     guard_app(app, guard)

@@ -121,9 +121,12 @@ def _rows(*, model: EventModel, styles: SeverityStyles, following: bool, new_whi
           rate: float, sources: dict[str, tuple[str, str]], filter_note: str = "",
           title: str = "smtp-console", keys: dict[str, str] | None = None) -> list[list[Part]]:
     """keys: the key that shows or hides each severity (by name)."""
-    first = [_follow_part(following, new_while_paused), _unacked_part(model), *_source_parts(sources),
+    src = _source_parts(sources)
+    trouble = [p for p in src if p.rank == 0]  # the first row, never dropped; healthy ones end the second
+    first = [_follow_part(following, new_while_paused), _unacked_part(model), *trouble,
              *_count_parts(model, rate), Part(6, [form_of(title, "bold"), []])]
-    second = [*_severity_parts(model, styles, keys or {}), *_filter_parts(model, filter_note)]
+    second = [*_severity_parts(model, styles, keys or {}), *_filter_parts(model, filter_note),
+              *(p for p in src if p.rank != 0)]
     return [first, second]
 
 

@@ -138,3 +138,25 @@ def test_fatal_and_error_differ_at_a_glance_in_every_theme():
         distance = sum((a - b) ** 2 for a, b in zip(*rgb)) ** 0.5
         reversed_one = ("reverse" in fatal.get("style", "")) != ("reverse" in error.get("style", ""))
         assert fatal.get("style") != error.get("style") and (distance > 80 or reversed_one), path.name
+
+
+def test_room_left_is_given_back_to_a_less_important_part():
+    parts = [Part(1, [form_of("x" * 60), form_of("x" * 20)]),
+             Part(6, [form_of("y" * 40), form_of("1 log following"), []])]
+    assert [f[0][0] for f in fit(parts, 40)] == ["x" * 20, "1 log following"]
+
+
+def test_notify_is_a_flag_and_a_config_key(tmp_path):
+    import pytest
+
+    from console.cli import build_console_parser
+    from console.commands.config import load_config
+    from console.errors import DataError
+    assert build_console_parser().parse_args(["--no-notify"]).no_notify
+    assert not build_console_parser().parse_args([]).no_notify
+    cfg = tmp_path / "c.yaml"
+    cfg.write_text("notify: false\n")
+    assert load_config(cfg)["notify"] is False
+    cfg.write_text("notify: maybe\n")
+    with pytest.raises(DataError, match="notify: expected true or false"):
+        load_config(cfg)
