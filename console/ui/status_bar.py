@@ -23,6 +23,7 @@ from console.ui.severity_styles import SeverityStyles
 
 HEALTHY = (FOLLOWING, ROTATED, TRUNCATED, ENDED)
 MAX_NAMED_HEALTHY = 3
+WIDE_HEADER = 120  # from this many columns the healthy sources share the first row
 
 
 def _n(value: int) -> str:
@@ -94,7 +95,7 @@ class StatusBar(Static):
         """See _rows for the arguments."""
         self._args = args
         width = max(20, self.size.width - 2 if self.size.width else 78)
-        rows = [_row(parts, width) for parts in _rows(**args)]
+        rows = [_row(parts, width) for parts in _rows(width=width, **args)]
         out = Text("\n", no_wrap=True, overflow="ellipsis").join(rows)
         out.no_wrap = True
         if out == self._last:  # four times a second while idle: an unchanged header costs nothing
@@ -117,16 +118,19 @@ def _row(parts: list[Part], width: int) -> Text:
     return row
 
 
-def _rows(*, model: EventModel, styles: SeverityStyles, following: bool, new_while_paused: int,
+def _rows(*, width: int, model: EventModel, styles: SeverityStyles, following: bool, new_while_paused: int,
           rate: float, sources: dict[str, tuple[str, str]], filter_note: str = "",
           title: str = "smtp-console", keys: dict[str, str] | None = None) -> list[list[Part]]:
-    """keys: the key that shows or hides each severity (by name)."""
+    """keys: the key that shows or hides each severity (by name). Sources in trouble on the first
+    row, never dropped; healthy ones where there is room: the first row when wide, else the second."""
     src = _source_parts(sources)
-    trouble = [p for p in src if p.rank == 0]  # the first row, never dropped; healthy ones end the second
+    trouble = [p for p in src if p.rank == 0]
+    healthy = [p for p in src if p.rank != 0]
+    wide = width >= WIDE_HEADER
     first = [_follow_part(following, new_while_paused), _unacked_part(model), *trouble,
-             *_count_parts(model, rate), Part(6, [form_of(title, "bold"), []])]
+             *_count_parts(model, rate), *(healthy if wide else []), Part(7, [form_of(title, "bold"), []])]
     second = [*_severity_parts(model, styles, keys or {}), *_filter_parts(model, filter_note),
-              *(p for p in src if p.rank != 0)]
+              *([] if wide else healthy)]
     return [first, second]
 
 
@@ -185,7 +189,7 @@ def _severity_parts(model: EventModel, styles: SeverityStyles, keys: dict[str, s
         full += [(key, Style(bold=True, underline=True)), (f" {sev.letter} {sev.name} {count}",
                                                           styles.for_badge(sev.name))]
         short += [(f"{sev.letter}", styles.for_badge(sev.name)), (f" {count}", None)]
-    parts = [Part(1, [full, short])]
+    parts = [Part(2, [full, short])]  # gives way to the filter and its note
     if hidden:
         parts.append(Part(0, [form_of("hidden: " + " ".join(hidden), Style(bold=True)),
                               form_of("-" + "".join(hidden), Style(bold=True))]))
@@ -232,9 +236,9 @@ def _filter_parts(model: EventModel, filter_note: str) -> list[Part]:
     what = " ".join(words)
     parts = []
     if what:
-        parts.append(Part(2, [[("filter: ", "bold"), (what, None), ("  (⌫ back, Esc clears)", "dim")],
+        parts.append(Part(1, [[("filter: ", "bold"), (what, None), ("  (⌫ back, Esc clears)", "dim")],
                               [("filter: ", "bold"), (what, None)], form_of(what, "bold")]))
     if filter_note:
-        parts.append(Part(3, [form_of(for_screen(filter_note), "italic"),
+        parts.append(Part(0, [form_of(for_screen(filter_note), "italic"),
                               form_of(for_screen(filter_note)[:24] + "…", "italic")]))
     return parts
