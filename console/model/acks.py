@@ -85,3 +85,35 @@ class Acks:
     def pending_filter(self) -> Callable[[Event], bool]:
         """For a view of the alerts still waiting (console.model.events.Filter.pending)."""
         return self.counts
+
+
+class AckChoices:
+    """The operator's acknowledgements and mutes over the held events, mixed into
+    console.model.events.EventModel (which has `acks`, `held` and `_held_now`)."""
+
+    def toggle_ack(self, ev: Event) -> bool:
+        """Acknowledges `ev`, or takes its acknowledgement back; True when acknowledged now."""
+        if self._held_now(ev) and not self.acks.unack(ev):
+            self.acks.ack(ev)
+        return self.acks.is_acked(ev)
+
+    def similar(self, ev: Event) -> list[Event]:
+        """Held events with the same facility and name (or, unparsed, the same severity)."""
+        key = (ev.facility, ev.event)
+        return [o for o in self.held if (o.facility, o.event) == key and (ev.parsed or o.sev is ev.sev)]
+
+    def ack_similar(self, ev: Event) -> int:
+        """Acknowledges every similar held event; how many were not acknowledged before."""
+        return sum(self.acks.ack(o) for o in self.similar(ev))
+
+    def toggle_ack_similar(self, ev: Event) -> int:
+        """Like ack_similar; when all were acknowledged already, takes that back: minus how many."""
+        n = self.ack_similar(ev)
+        return n if n else -sum(self.acks.unack(o) for o in self.similar(ev))
+
+    def toggle_mute(self, ev: Event) -> bool | None:
+        """Mutes (or unmutes) `ev`'s name: see console.model.acks. None for an unparsed line."""
+        return self.acks.toggle_mute(ev, self.held)
+
+    def is_muted(self, ev: Event) -> bool:
+        return name_of(ev) in self.acks.muted

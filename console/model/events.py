@@ -16,7 +16,7 @@ from collections import Counter, deque
 from operator import attrgetter
 from dataclasses import dataclass, field, replace
 
-from console.model.acks import Acks, name_of
+from console.model.acks import AckChoices, Acks
 from console.model.caller import caller_of
 from console.catalog.catalog import Catalog
 from console.decode.event import Event
@@ -188,7 +188,7 @@ class AddResult:
     reshaped: bool = False  # a replacement entered or left the view: rows moved in the middle
 
 
-class EventModel:
+class EventModel(AckChoices):
     def __init__(self, catalog: Catalog, history: int = DEFAULT_HISTORY,
                  history_bytes: int = DEFAULT_HISTORY_BYTES) -> None:
         self.catalog = catalog
@@ -427,29 +427,3 @@ class EventModel:
     def ack(self, ev: Event) -> int:
         return self.acks.ack(ev) if self._held_now(ev) else 0
 
-    def toggle_ack(self, ev: Event) -> bool:
-        """Acknowledges `ev`, or takes its acknowledgement back; True when acknowledged now."""
-        if self._held_now(ev) and not self.acks.unack(ev):
-            self.acks.ack(ev)
-        return self.acks.is_acked(ev)
-
-    def similar(self, ev: Event) -> list[Event]:
-        """Held events with the same facility and name (or, unparsed, the same severity)."""
-        key = (ev.facility, ev.event)
-        return [o for o in self.held if (o.facility, o.event) == key and (ev.parsed or o.sev is ev.sev)]
-
-    def ack_similar(self, ev: Event) -> int:
-        """Acknowledges every similar held event; how many were not acknowledged before."""
-        return sum(self.acks.ack(o) for o in self.similar(ev))
-
-    def toggle_ack_similar(self, ev: Event) -> int:
-        """Like ack_similar; when all were acknowledged already, takes that back: minus how many."""
-        n = self.ack_similar(ev)
-        return n if n else -sum(self.acks.unack(o) for o in self.similar(ev))
-
-    def toggle_mute(self, ev: Event) -> bool | None:
-        """Mutes (or unmutes) `ev`'s name: see console.model.acks. None for an unparsed line."""
-        return self.acks.toggle_mute(ev, self.held)
-
-    def is_muted(self, ev: Event) -> bool:
-        return name_of(ev) in self.acks.muted

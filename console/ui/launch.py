@@ -34,8 +34,7 @@ def launch(args, config: dict, catalog: Catalog) -> int:
     lines = args.lines if args.lines is not None else config.get("lines", 1000)
     max_line = args.max_line or config.get("max_line") or DEFAULT_MAX_LINE
 
-    demo = None
-    title = "smtp-console"
+    demo, title = None, "smtp-console"
     if args.demo:
         from console.demo.writer import DemoWriter
         demo = DemoWriter(catalog).start()
@@ -58,9 +57,9 @@ def launch(args, config: dict, catalog: Catalog) -> int:
     extra = {} if grace is None else {"rotate_grace": grace}
     follower = Follower(paths, lines=lines, from_start=args.from_start, max_line=max_line,
                         sort_key=decoder.sort_key, min_interval=0.005, **extra)
-    notify = not getattr(args, "no_notify", False) and config.get("notify", True)
     app = ConsoleApp(catalog=catalog, themes=themes, theme=theme, source=follower, history=history,
-                     history_bytes=history_bytes, title=title, decoder=decoder, notify=notify)
+                     history_bytes=history_bytes, title=title, decoder=decoder,
+                     notify=not getattr(args, "no_notify", False) and config.get("notify", True))
     # once the app has the terminal, q, SIGTERM, SIGHUP or a lost terminal end the process within a second
     guard = ExitGuard()
     guard_app(app, guard)
