@@ -107,6 +107,8 @@ def build_console_parser() -> argparse.ArgumentParser:
                    help="smtp-dark (default), smtp-light, smtp-high-contrast, smtp-colour-blind, or a site theme")
     p.add_argument("--themes", metavar="PATH", action="append", default=None,
                    help="a site theme YAML file or folder (repeatable)")
+    p.add_argument("--no-notify", action="store_true",
+                   help="no transient notification for critical/fatal events (the alert line stays)")
     _add_catalog(p)
     _add_reading(p)
     p.add_argument("--config", metavar="FILE", type=Path, default=None,

@@ -13,6 +13,7 @@ from typing import Callable, Dict, List, Optional, Tuple
 from console.decode.pipeline import BatchDecoder, EventBatch
 from console.decode.event import Event
 from console.model.events import AddResult, EventModel
+from console.live.alerts import AlertState
 from console.live.notify_limit import NotifyLimiter
 from console.live.coverage import Coverage, CoverageMeter
 from console.live.rate import RateMeter
@@ -47,6 +48,8 @@ class Intake:
         self.source = source
         self.rate = RateMeter(RATE_WINDOW, clock)
         self.limiter = NotifyLimiter(clock=clock)
+        self.alerts = AlertState()  # the alert line: the newest critical/fatal, never a stack
+        self.notifying = True  # --no-notify: no transient notification for critical/fatal events
         self.backfilling = source is not None  # the history is being read
         self.new_while_paused = 0  # events that joined the view since the list stopped following
         self.sources: Dict[str, Tuple[str, str]] = {}  # file read now -> (state, detail)
@@ -79,7 +82,9 @@ class Intake:
             self.new_while_paused += result.visible
         notices = Notices()
         if live and result.notify:
-            notices = Notices(*self.limiter.admit(result.notify))
+            self.alerts.add(result.notify)
+            if self.notifying:
+                notices = Notices(*self.limiter.admit(result.notify))
         return result, notices
 
     @property
@@ -92,7 +97,7 @@ class Intake:
 
     def tick(self) -> Notices:
         """Now and then: the summary of notifications held back, and the states read again."""
-        notices = Notices(*self.limiter.admit([])) if self.limiter.held_back else Notices()
+        notices = Notices(*self.limiter.admit([])) if self.limiter.held_back and self.notifying else Notices()
         self.read_states()
         return notices
 

@@ -44,8 +44,7 @@ def launch(args, config: dict, catalog: Catalog) -> int:
     refusal = console_refusal(sys.stdout)
     if refusal:  # after the options were checked: a mistake in them is said first
         raise DataError(refusal)
-    demo = None
-    title = "smtp-console"
+    demo, title = None, "smtp-console"
     if args.demo:
         from console.demo.writer import DemoWriter
         demo = DemoWriter(catalog).start()
@@ -59,7 +58,8 @@ def launch(args, config: dict, catalog: Catalog) -> int:
     follower = Follower(paths, lines=lines, from_start=args.from_start, max_line=max_line,
                         sort_key=decoder.sort_key, min_interval=0.005, **extra)
     app = ConsoleApp(catalog=catalog, themes=themes, theme=theme, source=follower, history=history,
-                     history_bytes=history_bytes, title=title, decoder=decoder)
+                     history_bytes=history_bytes, title=title, decoder=decoder,
+                     notify=not getattr(args, "no_notify", False) and config.get("notify", True))
     # once the app has the terminal, q, SIGTERM, SIGHUP or a lost terminal end the process within a second
     guard = ExitGuard()
     guard_app(app, guard)
