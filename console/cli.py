@@ -73,8 +73,12 @@ def _add_reading(p: argparse.ArgumentParser) -> None:
 
 
 def _add_following(p: argparse.ArgumentParser, *, for_console: bool) -> None:
-    p.add_argument("-n", "--lines", type=_count, default=None, metavar="N",
-                   help="start with the last N events of each log (default 1000; 0: only new ones)")
+    if for_console:
+        lines_help = "start with the last N events of each log (default 1000; 0: only new ones)"
+    else:
+        lines_help = ("the last N events of the logs, like tail -n (with -f: then follow;"
+                      " default with -f: 1000)")
+    p.add_argument("-n", "--lines", type=_count, default=None, metavar="N", help=lines_help)
     p.add_argument("--from-start", action="store_true", help="read whole files at start")
     p.add_argument("--rotate-grace", type=_seconds, default=None, metavar="SECONDS",
                    help="after a rotation, keep reading the old file this long after it last grew,"
@@ -87,7 +91,8 @@ def build_console_parser() -> argparse.ArgumentParser:
         prog=PROG,
         description="A live event console for Isode M-Switch SMTP event logs.",
         epilog="Headless commands: `smtp-console decode`, `smtp-console stats`, `smtp-console catalog`"
-               " (each has --help). With no PATH the console follows " + DEFAULT_GLOB + ".",
+               " (each has --help). With no PATH the console follows " + DEFAULT_GLOB + ". The console"
+               " needs a terminal; into a file or a pipe, use `smtp-console decode` (-n N, -f).",
     )
     p.add_argument("paths", nargs="*", metavar="PATH",
                    help="log files or quoted globs to follow; - for standard input")
@@ -102,6 +107,8 @@ def build_console_parser() -> argparse.ArgumentParser:
                    help="smtp-dark (default), smtp-light, smtp-high-contrast, smtp-colour-blind, or a site theme")
     p.add_argument("--themes", metavar="PATH", action="append", default=None,
                    help="a site theme YAML file or folder (repeatable)")
+    p.add_argument("--no-notify", action="store_true",
+                   help="no transient notification for critical/fatal events (the alert line stays)")
     _add_catalog(p)
     _add_reading(p)
     p.add_argument("--config", metavar="FILE", type=Path, default=None,
@@ -112,8 +119,12 @@ def build_console_parser() -> argparse.ArgumentParser:
 
 def build_sub_parser(name: str) -> argparse.ArgumentParser:
     if name == "decode":
-        p = _Parser(prog=f"{PROG} decode", description="Print each event of the logs, decoded, one per line.")
-        p.add_argument("paths", nargs="+", metavar="PATH", help="log files; - for standard input")
+        from console.commands.config import DEFAULT_GLOB
+        p = _Parser(prog=f"{PROG} decode", description="Print each event of the logs, decoded, one per line.",
+                    epilog="With no PATH, the logs the console reads: the config's paths, else " + DEFAULT_GLOB
+                           + ". Line numbers are absolute, as grep -n counts them.")
+        p.add_argument("paths", nargs="*", metavar="PATH",
+                       help="log files or quoted globs; - for standard input (default: the console's logs)")
         p.add_argument("--json", action="store_true", help="JSON lines instead of text")
         p.add_argument("-f", "--follow", action="store_true",
                        help="keep following the logs as they grow (like tail -F); Ctrl-C stops")
@@ -251,27 +262,52 @@ def _printer(args, stream):
 
 def cmd_decode(args) -> int:
     from console.decode.decoder import Decoder
-    from console.tail.whole_files import DEFAULT_MAX_LINE, iter_lines
+    from console.tail.whole_files import DEFAULT_MAX_LINE
 
     catalog = _catalog(args)
     decoder = Decoder(catalog)
     max_line = args.max_line or DEFAULT_MAX_LINE
     printer = _printer(args, sys.stdout)
+    if not args.paths:
+        from console.commands.config import default_logs, load_config
+        args.paths = default_logs(load_config(), "smtp-console decode /path/to/mta-event.log")
     if args.follow:
         return _decode_follow(args, decoder, printer, max_line)
-    if args.lines is not None or args.from_start:
-        raise DataError("--lines and --from-start go with --follow")
-    from console.tail.compressed import CompressedFileError, decompress_stream, open_decompressed
+    if args.from_start:
+        raise DataError("--from-start goes with --follow")
     paths = _expand_paths(args.paths)
     _check_readable(paths)
-    out = sys.stdout
+    if args.lines is not None and not _whole_files_only(paths):
+        return _decode_follow(args, decoder, printer, max_line, history_only=True)
+    status = _decode_whole(paths, decoder, printer, max_line, args.lines)
+    sys.stdout.flush()
+    return status
+
+
+def _whole_files_only(paths: list[str]) -> bool:
+    """Standard input and compressed files are read whole (their last lines are only known at
+    their end); plain logs have their last lines found from the end (a 1 GB log costs a second)."""
+    from console.tail.identity import looks_compressed
+    return any(p == "-" or looks_compressed(p) for p in paths)
+
+
+def _decode_whole(paths: list[str], decoder, printer, max_line: int, last: int | None) -> int:
+    """Every line of every file in turn; last: only the last N lines of them all (tail -n)."""
+    from collections import deque
+
+    from console.tail.compressed import CompressedFileError, decompress_stream, open_decompressed
+    from console.tail.whole_files import iter_lines
     status = 0
+    tail: deque = deque(maxlen=last or 0)
     for path in paths:
         try:
             stream = decompress_stream(sys.stdin.buffer, "-") if path == "-" else open_decompressed(path)
         except CompressedFileError as exc:
             raise DataError(str(exc)) from None
         try:
+            if last is not None:
+                tail.extend((path, lineno, data, cut) for lineno, data, cut in iter_lines(stream, max_line))
+                continue
             batch = []
             for lineno, data, cut in iter_lines(stream, max_line):
                 batch.append(decoder.decode(data, path, lineno, cut=cut))
@@ -283,11 +319,12 @@ def cmd_decode(args) -> int:
             stream.close()   # for "-", standard input itself stays open
         if _report_damage(stream):
             status = 2
-    out.flush()
+    if tail:
+        printer.write(decoder.decode(data, path, lineno, cut=cut) for path, lineno, data, cut in tail)
     return status
 
 
-def _decode_follow(args, decoder, printer, max_line: int) -> int:
+def _decode_follow(args, decoder, printer, max_line: int, *, history_only: bool = False) -> int:
     import asyncio
 
     from console.decode.pipeline import BatchDecoder
@@ -302,9 +339,16 @@ def _decode_follow(args, decoder, printer, max_line: int) -> int:
 
     def emit_state(state) -> None:
         from console.safe_text import visible
+        if history_only and state.state in ("following", "rotated"):
+            return  # the last lines asked for, and trouble: not the reading going well
         detail = f": {state.detail}" if state.detail else ""
         sys.stderr.write(visible(f"{PROG}: {state.path}: {state.state}{detail}") + "\n")
         sys.stderr.flush()
+
+    def emit_uncounted(source: str) -> None:
+        from console.safe_text import visible
+        sys.stderr.write(visible(f"{PROG}: {source}: could not count the lines before the history:"
+                                 " its line numbers count from the first line shown") + "\n")
 
     lines = 1000 if args.lines is None else args.lines
 
@@ -312,7 +356,8 @@ def _decode_follow(args, decoder, printer, max_line: int) -> int:
         await _unless_reader_goes(  # `decode --follow LOG | head -5` ends with head, not at the next write
             follow_print(args.paths, lines=lines, from_start=args.from_start, max_line=max_line,
                          emit_lines=emit_lines, emit_state=emit_state, sort_key=decoder.sort_key,
-                         rotate_grace=args.rotate_grace))
+                         rotate_grace=args.rotate_grace, history_only=history_only,
+                         emit_uncounted=emit_uncounted))
 
     signal.signal(signal.SIGTERM, _interrupt)  # `kill` stops a follow as quietly as Ctrl-C
     try:

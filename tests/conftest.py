@@ -62,7 +62,8 @@ def make_app(catalog, themes):
 
     from console.ui.app import ConsoleApp
 
-    def make(*, cat=None, theme: str = "smtp-dark", history: int = 100_000, clock=None, source=None):
+    def make(*, cat=None, theme: str = "smtp-dark", history: int = 100_000, clock=None, source=None,
+             notify: bool = True):
         return ConsoleApp(catalog=cat or catalog, themes=themes, theme=theme, history=history, source=source,
-                          clock=clock or FrozenClock())
+                          clock=clock or FrozenClock(), notify=notify)
     return make

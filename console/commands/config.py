@@ -12,7 +12,7 @@ from console.catalog.yamlfile import check_keys, expect_int, expect_list, expect
 
 DEFAULT_GLOB = "/var/isode/log/mta-event*.log"  # followed when neither the command line nor the config names a log
 CONFIG_KEYS = {"paths", "theme", "history", "history_bytes", "catalog", "themes", "lines", "max_line",
-               "rotate_grace"}
+               "rotate_grace", "notify"}
 MIN_HISTORY_BYTES = 1 << 20
 _SIZE = re.compile(r"(\d+(?:\.\d+)?)\s*([kmgt]?)(?:i?b)?", re.IGNORECASE)
 _UNITS = {"": 1, "k": 1 << 10, "m": 1 << 20, "g": 1 << 30, "t": 1 << 40}
@@ -74,6 +74,10 @@ def load_config(path: Path | None = None) -> dict:
         if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value < float("inf"):
             raise DataError(f"{path}: rotate_grace: expected a number of seconds, 0 or more")
         out["rotate_grace"] = float(value)
+    if "notify" in doc:
+        if not isinstance(doc["notify"], bool):
+            raise DataError(f"{path}: notify: expected true or false")
+        out["notify"] = doc["notify"]
     for key in ("history", "lines", "max_line"):
         if key in doc:
             value = expect_int(doc[key], f"{path}: {key}")
@@ -81,3 +85,15 @@ def load_config(path: Path | None = None) -> dict:
                 raise DataError(f"{path}: {key}: must be {'positive' if key != 'lines' else '0 or more'}")
             out[key] = value
     return out
+
+
+def default_logs(config: dict, usage: str) -> list[str]:
+    """The logs read when the command line names none, by the console and `decode` alike: the
+    config's `paths`, else DEFAULT_GLOB. DataError, saying `usage`, when that glob matches nothing."""
+    import glob
+    paths = list(config.get("paths", []))
+    if paths:
+        return paths
+    if not glob.glob(DEFAULT_GLOB):
+        raise DataError(f"no event log at {DEFAULT_GLOB}: give one ({usage})")
+    return [DEFAULT_GLOB]

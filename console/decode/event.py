@@ -16,7 +16,7 @@ class Event:
 
     __slots__ = ("raw", "source", "line", "cut", "timestamp", "time_kind", "host", "program", "pid",
                  "letter", "facility", "event", "_message", "sev", "entry", "layout",
-                 "_time", "_params", "seq", "partial", "completes")
+                 "_time", "_params", "seq", "partial", "completes", "numbering")
 
     def __init__(self, raw: str, source: str, line: int, *, cut: bool = False,
                  timestamp: str | None = None, time_kind: str | None = None,
@@ -47,12 +47,31 @@ class Event:
         # the place of the partial one of the same source and line (see console/tail/contract.py RawLine)
         self.partial = partial
         self.completes = completes
+        # numbering: 0 when `line` counts from the file's first line; else `line` counts from where
+        # the history of a big file began to be read, until the count of the lines before it
+        # corrects it (console.tail.contract.Renumbered; console.model.events applies it)
+        self.numbering = 0
 
     # -- what the line says -------------------------------------------------------------
     @property
     def message(self) -> str:
         m = self._message
         return self.raw[m:] if type(m) is int else m
+
+    @property
+    def line_exact(self) -> bool:
+        """False while `line` is provisional (the lines before the history are being counted)."""
+        return not self.numbering
+
+    @property
+    def line_text(self) -> str:
+        """The line number to show: "≈" before it while it is provisional."""
+        return str(self.line) if not self.numbering else f"≈{self.line}"
+
+    def renumber(self, offset: int) -> None:
+        """The count came: `line` becomes the absolute line number."""
+        self.line += offset
+        self.numbering = 0
 
     @property
     def severity(self) -> str:

@@ -13,7 +13,7 @@ from typing import Iterable, List
 
 from console.decode.decoder import Decoder
 from console.decode.event import Event
-from console.tail.contract import Batch, RawLine
+from console.tail.contract import Batch, RawLine, Renumbered
 
 
 @dataclass
@@ -23,6 +23,7 @@ class EventBatch:
     events: List[Event] = field(default_factory=list)
     backfill: bool = False
     states_changed: bool = False  # some source's state changed (see LineSource.states())
+    renumbered: List[Renumbered] = field(default_factory=list)  # for events of earlier batches
 
 
 class BatchDecoder:
@@ -35,15 +36,17 @@ class BatchDecoder:
 
     def events(self, lines: Iterable[RawLine]) -> List[Event]:
         decode = self.decoder.decode
-        if self.whole_lines_only:
-            return [decode(r.data, r.source, r.lineno, cut=r.cut) for r in lines if not r.partial]
         events = []
         for r in lines:
+            if r.partial and self.whole_lines_only:
+                continue
             ev = decode(r.data, r.source, r.lineno, cut=r.cut)
-            if r.partial or r.completes:  # a last line shown before its newline, or its rest
+            if (r.partial or r.completes) and not self.whole_lines_only:  # a line shown early, or its rest
                 ev.partial, ev.completes = r.partial, r.completes
+            if r.numbering:  # numbered from where the history began until a count corrects it
+                ev.numbering = r.numbering
             events.append(ev)
         return events
 
     def batch(self, batch: Batch) -> EventBatch:
-        return EventBatch(self.events(batch.lines), batch.backfill, bool(batch.states))
+        return EventBatch(self.events(batch.lines), batch.backfill, bool(batch.states), batch.renumbered)

@@ -13,7 +13,9 @@ from typing import Callable, Dict, List, Optional, Tuple
 from console.decode.pipeline import BatchDecoder, EventBatch
 from console.decode.event import Event
 from console.model.events import AddResult, EventModel
+from console.live.alerts import AlertState
 from console.live.notify_limit import NotifyLimiter
+from console.live.coverage import Coverage, CoverageMeter
 from console.live.rate import RateMeter
 from console.safe_text import for_screen
 from console.tail.source import LineSource
@@ -46,13 +48,21 @@ class Intake:
         self.source = source
         self.rate = RateMeter(RATE_WINDOW, clock)
         self.limiter = NotifyLimiter(clock=clock)
+        self.alerts = AlertState()  # the alert line: the newest critical/fatal, never a stack
+        self.notifying = True  # --no-notify: no transient notification for critical/fatal events
         self.backfilling = source is not None  # the history is being read
         self.new_while_paused = 0  # events that joined the view since the list stopped following
         self.sources: Dict[str, Tuple[str, str]] = {}  # file read now -> (state, detail)
+        self._coverage = CoverageMeter(model)
 
     def decode(self, batch: Batch) -> EventBatch:
         """A batch from the source, decoded; the sources' states read again if they changed."""
         decoded = self.decoding.batch(batch)
+        for fix in decoded.renumbered:  # the lines before a history were counted
+            if fix.offset is not None:
+                self.model.renumber(fix.token, fix.offset)
+            else:
+                self._coverage.uncounted(fix.token)
         if decoded.states_changed:
             self.read_states()
         if self.backfilling and not decoded.backfill:
@@ -65,20 +75,29 @@ class Intake:
     def add(self, events: List[Event], *, following: bool, live: bool = True) -> Tuple[AddResult, Notices]:
         """Events into the model. Notifications only for live events (not the history)."""
         result = self.model.add(events)
-        self.rate.add(len(events) - len(result.replaced))  # a completion is no new event
+        self._coverage.saw(events)
+        if live:  # the history read at start is no rate: 100,000 lines in a second are not 100,000 ev/s
+            self.rate.add(len(events) - len(result.replaced))  # a completion is no new event
         if not following:
             self.new_while_paused += result.visible
         notices = Notices()
         if live and result.notify:
-            notices = Notices(*self.limiter.admit(result.notify))
+            self.alerts.add(result.notify)
+            if self.notifying:
+                notices = Notices(*self.limiter.admit(result.notify))
         return result, notices
+
+    @property
+    def coverage(self) -> Coverage:
+        """How much of the logs the history holds (say it when not all: Coverage.text())."""
+        return self._coverage.coverage()
 
     def following_again(self) -> None:
         self.new_while_paused = 0
 
     def tick(self) -> Notices:
         """Now and then: the summary of notifications held back, and the states read again."""
-        notices = Notices(*self.limiter.admit([])) if self.limiter.held_back else Notices()
+        notices = Notices(*self.limiter.admit([])) if self.limiter.held_back and self.notifying else Notices()
         self.read_states()
         return notices
 

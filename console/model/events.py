@@ -11,10 +11,12 @@ from __future__ import annotations
 import sys
 import time
 from bisect import bisect_left
+from typing import Callable
 from collections import Counter, deque
 from operator import attrgetter
 from dataclasses import dataclass, field, replace
 
+from console.model.acks import AckChoices, Acks
 from console.model.caller import caller_of
 from console.catalog.catalog import Catalog
 from console.decode.event import Event
@@ -41,9 +43,12 @@ class Filter:
     text: TextFilter = field(default_factory=lambda: compile_filter(""))
     event: tuple[str, str] | None = None     # (facility, name): only this event
     value: str | None = None                 # only events whose host or a parameter is this
+    pending: Callable[[Event], bool] | None = None  # only alerts not acknowledged (Acks.counts)
 
     def matches(self, ev: Event) -> bool:
         if ev.sev.name not in self.severities:
+            return False
+        if self.pending is not None and not self.pending(ev):
             return False
         if self.event is not None and (ev.facility, ev.event) != self.event:
             return False
@@ -54,7 +59,8 @@ class Filter:
 
     @property
     def narrowed(self) -> bool:
-        return bool(self.text.text) or self.event is not None or self.value is not None
+        return (bool(self.text.text) or self.event is not None or self.value is not None
+                or self.pending is not None)
 
 
 class View:
@@ -127,6 +133,21 @@ def _swap(items: list[Event], lo: int, old: Event, new: Event, passes: bool) -> 
     return 0
 
 
+def _renumber(held, partial: dict, token: int, offset: int) -> int:
+    """Events of `token` get `offset` added to their line; a partial one is found under its new line."""
+    n = 0
+    for ev in held:
+        if ev.numbering == token:
+            keyed = ev.partial and partial.get((ev.source, ev.line)) is ev
+            if keyed:
+                del partial[(ev.source, ev.line)]
+            ev.renumber(offset)
+            if keyed:
+                partial[(ev.source, ev.line)] = ev
+            n += 1
+    return n
+
+
 class _FilterJob:
     """A filter change over a snapshot of the held events, in slices of bounded time."""
 
@@ -182,7 +203,7 @@ class AddResult:
     reshaped: bool = False  # a replacement entered or left the view: rows moved in the middle
 
 
-class EventModel:
+class EventModel(AckChoices):
     def __init__(self, catalog: Catalog, history: int = DEFAULT_HISTORY,
                  history_bytes: int = DEFAULT_HISTORY_BYTES) -> None:
         self.catalog = catalog
@@ -200,10 +221,8 @@ class EventModel:
         self._seq = 0
         self._job: _FilterJob | None = None
         self.filter_budget: float | None = None  # seconds a filter change may take at once
-        self._acked: set[int] = set()
-        self.unacked = 0                           # held, alerting, not acknowledged
-        self._alerting = frozenset(s.name for s in catalog.severities if s.alert)
-        self._notifying = frozenset(s.name for s in catalog.severities if s.notify)
+        self.acks = Acks((s.name for s in catalog.severities if s.alert),
+                         (s.name for s in catalog.severities if s.notify))
         self._undo: list[Filter] = []              # filters to go back to, the newest last
 
     # -- arriving events --------------------------------------------------------------
@@ -230,10 +249,9 @@ class EventModel:
             ev.seq = self._seq
             name = ev.sev.name
             counts[name] += 1
-            if name in self._alerting:
-                self.unacked += 1
-                if name in self._notifying:
-                    notify.append(ev)
+            self.acks.arrived(ev)
+            if self.acks.notifies(ev):
+                notify.append(ev)
             if match(ev):
                 passing.append(ev)
             if ev.partial:
@@ -267,20 +285,24 @@ class EventModel:
         self.held_bytes += event_bytes(new) - event_bytes(old)
         self.counts[old.sev.name] -= 1
         self.counts[new.sev.name] += 1
-        pending = seq not in self._acked
-        self.unacked += (pending and new.sev.name in self._alerting) - (pending and old.sev.name in self._alerting)
+        self.acks.replaced(old, new)
         # one notification per event: when it first has a severity that raises one
-        told = old.sev.name in self._notifying
+        told = self.acks.notifies(old)
         for i, ev in enumerate(notify):
             if ev is old:  # not told yet: raised by this very batch
                 del notify[i]
                 told = False
                 break
-        if pending and not told and new.sev.name in self._notifying:
+        if not self.acks.is_acked(new) and not told and self.acks.notifies(new):
             notify.append(new)
         if new.partial:
             self._partial[(new.source, new.line)] = new
         return reshaped
+
+    def renumber(self, token: int, offset: int) -> int:
+        """The lines before a history were counted: held events numbered from where it began
+        (Event.numbering == token) get their absolute line. Returns how many changed."""
+        return _renumber(self.held, self._partial, token, offset)
 
     def _drop_oldest(self) -> tuple[int, int]:
         """Oldest first, while more are held than --history or their bytes exceed the budget (the
@@ -295,11 +317,7 @@ class EventModel:
             last = old.seq
             self.held_bytes -= event_bytes(old)
             counts[old.sev.name] -= 1
-            if old.sev.name in self._alerting:
-                if old.seq in self._acked:
-                    self._acked.discard(old.seq)
-                else:
-                    self.unacked -= 1
+            self.acks.dropped(old)
             if old.partial and self._partial.get((old.source, old.line)) is old:
                 del self._partial[(old.source, old.line)]
             dropped += 1
@@ -381,6 +399,11 @@ class EventModel:
         self.only_value(None if self.filter.value == value else value)
         return True
 
+    def show_everything(self) -> None:
+        """No filter at all, at once (not in slices): for going to one event wherever it is."""
+        self.set_filter(Filter(frozenset(s.name for s in self.catalog.severities)))
+        self.continue_filter(None)
+
     def clear_narrowing(self) -> None:
         self.set_filter(replace(self.filter, text=compile_filter(""), event=None, value=None))
 
@@ -397,32 +420,30 @@ class EventModel:
         self.set_filter(self._undo.pop())
         return True
 
-    # -- acknowledging --------------------------------------------------------------------
-    def is_acked(self, ev: Event) -> bool:
-        return ev.seq in self._acked
+    def toggle_pending_only(self) -> bool:
+        """Only the alerts not acknowledged yet, or every event again; True when only them now."""
+        self.remember_filter()
+        pending = None if self.filter.pending is not None else self.acks.pending_filter()
+        self.set_filter(replace(self.filter, pending=pending))
+        return pending is not None
 
     @property
     def bytes_binding(self) -> bool:
         """True when the byte budget, not the count, is what limits the history (or nearly)."""
         return self.dropped_for_bytes > 0 or self.held_bytes * 2 > self.history_bytes
 
-    def ack(self, ev: Event) -> int:
-        if ev.seq in self._acked or ev.seq <= self._seq - len(self.held):
-            return 0
-        self._acked.add(ev.seq)
-        if ev.sev.name in self._alerting:
-            self.unacked -= 1
-        return 1
+    # -- acknowledging (console.model.acks) ------------------------------------------------
+    @property
+    def unacked(self) -> int:
+        """Held alerts not acknowledged, muted names left out."""
+        return self.acks.unacked
 
-    def ack_similar(self, ev: Event) -> int:
-        """Every held event with the same facility and name (or, unparsed, the same severity)."""
-        n = 0
-        key = (ev.facility, ev.event)
-        for other in self.held:
-            if (other.facility, other.event) == key and (ev.parsed or other.sev is ev.sev):
-                if other.seq not in self._acked:
-                    self._acked.add(other.seq)
-                    n += 1
-                    if other.sev.name in self._alerting:
-                        self.unacked -= 1
-        return n
+    def is_acked(self, ev: Event) -> bool:
+        return self.acks.is_acked(ev)
+
+    def _held_now(self, ev: Event) -> bool:
+        return bool(self.held) and self.held[0].seq <= ev.seq <= self._seq
+
+    def ack(self, ev: Event) -> int:
+        return self.acks.ack(ev) if self._held_now(ev) else 0
+

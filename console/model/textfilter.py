@@ -25,6 +25,19 @@ class TextFilter:
             return True
         return self.regex.search(line, 0, MATCH_WINDOW) is not None
 
+    def spans(self, text: str, limit: int = 64) -> list[tuple[int, int]]:
+        """Where the filter matches in `text` (its first MATCH_WINDOW characters), for highlighting;
+        at most `limit` spans, none empty."""
+        if self.regex is None:
+            return []
+        out = []
+        for m in self.regex.finditer(text, 0, MATCH_WINDOW):
+            if m.end() > m.start():
+                out.append((m.start(), m.end()))
+                if len(out) >= limit:
+                    break
+        return out
+
 
 def compile_filter(text: str) -> TextFilter:
     """Smart case: lower-case text matches any case. A pattern that does not compile, or that

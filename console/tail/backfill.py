@@ -16,8 +16,9 @@ from console.tail.compressed import CompressedFileError, open_decompressed
 from console.tail.cursor import FileCursor
 from console.tail.identity import looks_compressed
 from console.tail.merge import concat, merge_by_key
-from console.tail.contract import FOLLOWING, UNREADABLE, RawLine, SourceState
+from console.tail.contract import UNREADABLE, RawLine, SourceState
 from console.tail.disk import FileReader, NotAFile, describe_error
+from console.tail.renumber import Renumbering
 from console.tail.sources import Sources
 from console.tail.stream import Stream
 
@@ -43,8 +44,10 @@ class Backfill:
     def __init__(
         self, reader: FileReader, max_line: int, lines: int, from_start: bool,
         report: Callable[[str, SourceState], None] = lambda key, state: None,
+        renumber: Optional[Renumbering] = None,
     ) -> None:
         self.reader = reader
+        self.renumber = renumber or Renumbering(lambda: None)
         self.report = report
         self.max_line = max_line
         self.lines = lines
@@ -138,9 +141,9 @@ class Backfill:
                         continue
                     self.strays.append(c)
                 lineno = await count_lines_before(reader, c.file, part.start)
-                if lineno is None and stream is not None and part.cursor is stream.live:
-                    stream.set(FOLLOWING, f"line numbers relative: started {part.start:,} bytes into the file")
                 c.seek(part.start, lineno or 0)
+                if lineno is None:  # too much to count before showing it: counted meanwhile
+                    self.renumber.begin(c, part.start)
                 if part.skip:
                     c.splitter.skip_current_line()
                 c.stop_at = part.end if part.end is not None else c.file.fstat().st_size

@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from console.tail.disk import FileReader, LogFile, read_blocks_forward
 
 BACK_BLOCK = 64 * 1024
-# A skipped prefix up to this size is counted so line numbers stay exact; past it they are relative.
+# A skipped prefix up to this size is counted before reading on (a few ms); past it the count runs
+# beside the reading (console.tail.renumber), so a 1 GB log shows its history at once.
 EXACT_LINENO_LIMIT = 8 * 1024 * 1024
 
 

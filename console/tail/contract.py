@@ -30,6 +30,9 @@ class RawLine:
     # (it may itself still be partial, when more bytes came but no newline yet).
     partial: bool = False
     completes: bool = False
+    # numbering: 0 when lineno counts from the file's first line; else lineno counts from where
+    # reading began (the history of a big file) and a Renumbered with this token follows.
+    numbering: int = 0
 
 
 @dataclass(slots=True)
@@ -41,6 +44,17 @@ class SourceState:
     detail: str = ""
 
 
+@dataclass
+class Renumbered:
+    """The lines a file's history delivered numbered from where reading began (RawLine.numbering
+    == token) start `offset` lines into it: add offset to their lineno. offset None: it could not be
+    counted (the file shrank, or could not be read), their numbers stay relative."""
+
+    token: int
+    source: str
+    offset: int | None
+
+
 @dataclass(slots=True)
 class Batch:
     """Everything that happened during one wake-up, so the consumer redraws once, not once per line."""
@@ -48,6 +62,8 @@ class Batch:
     lines: list[RawLine] = field(default_factory=list)
     states: list[SourceState] = field(default_factory=list)
     backfill: bool = False
+    # Corrections for lines of earlier batches; lines of this batch are corrected already.
+    renumbered: list[Renumbered] = field(default_factory=list)
 
 
 class StateBoard:

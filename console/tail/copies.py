@@ -27,7 +27,7 @@ def take_rest_from_copy(reg: Registry, c: FileCursor, now: float) -> Tuple[Optio
         reg.forget_content(gen)
         return None, lines, "file shrank; reading again from the start (no copy of the old content found)"
     rc = FileCursor(reg.reader, f, reg.max_line)
-    rc.resume(gen.pos, gen.lineno, gen.overlap)
+    rc.resume(gen.pos, gen.lineno, gen.overlap, gen.numbering)
     rc.take_line_state(c)
     rc.final = True  # read to its end, then closed: nobody writes to a copy
     rc.retired_at = now

@@ -32,6 +32,7 @@ class FileCursor:
         "last_growth",
         "lineno",
         "mtime",
+        "numbering",
         "placed",
         "pos",
         "restarted",
@@ -67,6 +68,7 @@ class FileCursor:
         self.shown = -1  # bytes of the unfinished last line already delivered as partial; -1: none
         self.watch: int | None = None  # inotify watch on the file itself, while it lingers
         self.mtime = -1  # modification time at our last read
+        self.numbering = 0  # lineno counts from where reading began until this count is done (renumber.py)
 
     @property
     def retired(self) -> bool:
@@ -80,7 +82,8 @@ class FileCursor:
         self.shown = -1
 
     def generation(self) -> Generation:
-        return Generation(self.head, self.pos, self.lineno, self._overlap, source=self.source)
+        return Generation(self.head, self.pos, self.lineno, self._overlap, source=self.source,
+                          numbering=self.numbering)
 
     def resume_point(self) -> Generation:
         """Where to take this file up again once closed: at the start of its unfinished line, so
@@ -94,19 +97,24 @@ class FileCursor:
             overlap = os.pread(self.file.fd, n, at - n) if n else b""
         except OSError:
             return self.generation()
-        return Generation(self.head, at, self.lineno, overlap, shown=self.shown, source=self.source)
+        return Generation(self.head, at, self.lineno, overlap, shown=self.shown, source=self.source,
+                          numbering=self.numbering)
 
     def take_line_state(self, other: FileCursor) -> None:
         """Continue other's byte stream here (its copy): its unfinished line and line numbers."""
         self.splitter, other.splitter = other.splitter, LineSplitter(other.splitter.max_line)
         self.shown, other.shown = other.shown, -1
         self.lineno = other.lineno
+        self.numbering = other.numbering
         self.source = other.source
 
     def _make(self, datas: list[bytes], cuts: list[int]) -> list[RawLine]:
         n = self.lineno
         src = self.source
         out = [RawLine(src, n + i, d) for i, d in enumerate(datas, 1)]
+        if self.numbering:
+            for line in out:
+                line.numbering = self.numbering
         for i in cuts:
             out[i].cut = True
         if out and self.shown >= 0:
@@ -136,6 +144,7 @@ class FileCursor:
         """The file was truncated: hand over the unfinished line, then read it again from 0."""
         lines = self._flush_partial()
         self.seek(0, 0)
+        self.numbering = 0  # new content: counted from its first line
         self.restarted = True
         try:
             self.head = os.pread(self.file.fd, FP_LEN, 0)
@@ -143,11 +152,12 @@ class FileCursor:
             self.head = b""
         return lines
 
-    def resume(self, pos: int, lineno: int, overlap: bytes) -> None:
+    def resume(self, pos: int, lineno: int, overlap: bytes, numbering: int = 0) -> None:
         """Continue where an earlier read of this same content stopped."""
         self.pos = pos
         self.lineno = lineno
         self._overlap = overlap
+        self.numbering = numbering
 
     async def read_block(self, now: float, block: int = READ_BLOCK) -> tuple[list[RawLine], bool, bool]:
         """Reads one block. Returns (lines, at_eof, rewritten): rewritten means the content we were
@@ -191,7 +201,8 @@ class FileCursor:
             return []
         if not force and now - self.last_growth < quiet:
             return []
-        line = RawLine(self.source, self.lineno + 1, self.splitter.peek(), partial=True, completes=self.shown >= 0)
+        line = RawLine(self.source, self.lineno + 1, self.splitter.peek(), partial=True, completes=self.shown >= 0,
+                       numbering=self.numbering)
         self.shown = pending
         return [line]
 

@@ -7,6 +7,7 @@ import contextlib
 import io
 import os
 import stat
+import threading
 from concurrent.futures import Executor, ThreadPoolExecutor
 
 from aiofiles.threadpool import wrap as aio_wrap
@@ -191,3 +192,21 @@ async def read_blocks_forward(reader: FileReader, f: LogFile, start: int, end: i
         pos += len(data)
         yield data
         await asyncio.sleep(0)
+
+
+def count_newlines(fd: int, end: int, stop: threading.Event, block: int = 1024 * 1024) -> int | None:
+    """Newlines in the file's first `end` bytes, read in big blocks on the caller's thread (not the
+    event loop's): about 2 GB/s when cached. None when it stopped early: asked to, or the file
+    ended before `end` (truncated meanwhile). The GIL is held for under a millisecond at a time."""
+    with contextlib.suppress(AttributeError, OSError):  # a hint: read ahead, the whole way
+        os.posix_fadvise(fd, 0, end, os.POSIX_FADV_SEQUENTIAL)
+    count = pos = 0
+    while pos < end:
+        if stop.is_set():
+            return None
+        data = os.pread(fd, min(block, end - pos), pos)
+        if not data:
+            return None
+        pos += len(data)
+        count += data.count(b"\n")
+    return count

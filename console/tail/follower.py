@@ -12,6 +12,7 @@ from console.tail.identity import Registry
 from console.tail.inotify import Inotify
 from console.tail.contract import Batch, RawLine, SourceState, StateBoard
 from console.tail.disk import FileReader
+from console.tail.renumber import Renumbering
 from console.tail.sources import Sources, parse_specs
 from console.tail.stdin import StdinSource
 from console.tail.watching import Watcher
@@ -61,12 +62,8 @@ class Follower:
             raise ValueError("max_line and max_batch must be >= 1")
         if rotate_grace < 0 or partial_after < 0:
             raise ValueError("rotate_grace and partial_after must be >= 0")
-        self._max_line = max_line
-        self._sort_key = sort_key
-        self._poll = poll_interval
-        self._rescan_every = rescan_interval
-        self._max_batch = max_batch
-        self._min_interval = min_interval
+        self._max_line, self._sort_key, self._max_batch = max_line, sort_key, max_batch
+        self._poll, self._rescan_every, self._min_interval = poll_interval, rescan_interval, min_interval
         self._use_inotify = use_inotify
         self._stdin_fd = stdin
         self._reader = reader or FileReader()
@@ -75,7 +72,8 @@ class Follower:
         self._reg = Registry(self._reader, max_line, rotate_grace, partial_after, self._board.report)
         self._reg.forget_state = self._board.forget
         self._sources = Sources(parse_specs(paths), self._reg)
-        self._backfill = Backfill(self._reader, max_line, lines, from_start, self._board.report)
+        self._renumber = Renumbering(self._wakeup, lambda: list(self._reg.open_files.values()))  # renumber.py
+        self._backfill = Backfill(self._reader, max_line, lines, from_start, self._board.report, self._renumber)
         self._watcher = Watcher(None)
         self._carry: List[RawLine] = []
         self._stdin: Optional[StdinSource] = None
@@ -193,11 +191,11 @@ class Follower:
                 if self._stop:
                     return
                 sent = True
-                yield Batch(lines, self._board.take(), backfill=True)
+                yield Batch(lines, self._board.take(), backfill=True, renumbered=self._renumber.settle(lines))
         finally:
             await chunks.aclose()
         if not sent:
-            yield Batch([], self._board.take(), backfill=True)
+            yield Batch([], self._board.take(), backfill=True, renumbered=self._renumber.settle([]))
 
     async def _run(self) -> AsyncGenerator[Batch, None]:
         try:
@@ -234,10 +232,11 @@ class Follower:
                     del lines[self._max_batch :]
                     more = True
                 states = self._board.take()
-                if lines or states or first:
+                renumbered = self._renumber.settle(lines)
+                if lines or states or first or renumbered:
                     first = False
                     last_batch = loop.time()
-                    yield Batch(lines, states, backfill=False)
+                    yield Batch(lines, states, backfill=False, renumbered=renumbered)
                 stdin = self._stdin
                 if stdin_only and stdin is not None and stdin.ended and not (more or stdin.pending or self._carry):
                     return
@@ -258,6 +257,7 @@ class Follower:
             with contextlib.suppress(Exception):
                 asyncio.get_running_loop().remove_reader(ino.fileno())
             ino.close()
+        await self._renumber.aclose()
         self._sources.close()
         self._backfill.close()
         if self._stdin is not None:

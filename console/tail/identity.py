@@ -52,6 +52,7 @@ class Generation:
     stamp: Tuple[int, int] = (-1, -1)  # (size, mtime) when recorded: unchanged means nothing new
     shown: int = -1  # bytes of the line at pos already delivered as partial
     source: str = ""  # the name its lines were delivered under
+    numbering: int = 0  # lineno counts from where a history began (console.tail.renumber)
 
 
 @dataclass
@@ -64,6 +65,7 @@ class Placement:
     skip: bool = False
     shown: int = -1
     source: str = ""
+    numbering: int = 0  # lineno counts from where a history began (console.tail.renumber)
 
 
 _COMPRESSED_SUFFIX = (".gz", ".bz2", ".xz", ".zst", ".Z", ".lz4")
@@ -244,7 +246,8 @@ class Registry:
         # Same inode: its start only has to agree, to tell a recycled inode (other bytes) apart.
         if (known is not None and _prefix_equal(known.head, head) and size >= known.pos
                 and _has_at(f.fd, known.overlap, known.pos)):
-            return Placement(known.pos, known.lineno, known.overlap, shown=known.shown, source=known.source)
+            return Placement(known.pos, known.lineno, known.overlap, shown=known.shown, source=known.source,
+                             numbering=known.numbering)
         seen = self.seen.pop(ident, None)
         if seen is not None and _prefix_equal(seen.head, head) and size >= seen.pos:
             return Placement(seen.pos, 0)  # there at start-up: what it had then was history
@@ -258,11 +261,15 @@ class Registry:
             start = min(size, o_size)
             if start and not _same_bytes_before(f.fd, start, o.file.fd):
                 continue
-            return Placement(start, o.lineno if start >= o.pos else 0)  # o's content (a copy, or mv)
+            if start >= o.pos:  # o's content (a copy, or mv)
+                return Placement(start, o.lineno, numbering=o.numbering)
+            return Placement(start, 0)
         for gen in reversed(self.past):
             if head_matches(gen.head, head) and (size < gen.pos or _has_at(f.fd, gen.overlap, gen.pos)):
                 start = min(size, gen.pos)
-                return Placement(start, gen.lineno if start == gen.pos else 0)  # a copy of a content read
+                if start == gen.pos:  # a copy of a content read
+                    return Placement(start, gen.lineno, numbering=gen.numbering)
+                return Placement(start, 0)
         return Placement()
 
     def find_copy(self, cursor: FileCursor, gen: Generation) -> Optional[Tuple[str, int]]:

@@ -145,7 +145,7 @@ class FileQueue:
         if p is None or p.skip:
             self._drop(c)
             return False
-        c.resume(p.pos, p.lineno, p.overlap)
+        c.resume(p.pos, p.lineno, p.overlap, p.numbering)
         c.shown = p.shown
         c.source = p.source or c.source  # taken up again: its lines keep their name
         c.placed = True

@@ -116,7 +116,7 @@ class Stream(FileQueue):
         else:
             known = reg.known.pop(cursor.ident, None)
             if known is not None:
-                cursor.resume(known.pos, known.lineno, known.overlap)
+                cursor.resume(known.pos, known.lineno, known.overlap, known.numbering)
                 cursor.shown = known.shown
                 cursor.source = known.source or cursor.source
         reg.opened(cursor)

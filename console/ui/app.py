@@ -27,6 +27,9 @@ from console.safe_text import for_screen
 from console.tail.source import LineSource
 from console.tail.contract import Batch
 from console.themes_data import DEFAULT_THEME, ThemeData
+from console.live.places import screenshot_dir
+from console.ui.alert_actions import AlertActions
+from console.ui.alert_line import AlertLine, NoteLine
 from console.ui.detail_panel import DetailPanel
 from console.ui.event_list import EventList
 from console.ui.exit_wiring import ExitOnRequest
@@ -41,19 +44,26 @@ from console.ui.theme_bridge import to_textual
 STATUS_EVERY = 2.0  # while lines flow the header's counts are drawn this often (at once after a quiet spell)
 
 
-class ConsoleApp(FilterActions, ExitOnRequest, App[int]):
+NARROW = 120  # below this many columns the panel is a bottom pane, not a side one
+
+
+class ConsoleApp(FilterActions, AlertActions, ExitOnRequest, App[int]):
     TITLE = "smtp-console"
     CSS = """
     Screen { layers: base; }
     #main { height: 1fr; }
+    #main.narrow { layout: vertical; }
+    #main.narrow DetailPanel { width: 100%; min-width: 0; height: 60%; }
     """
     BINDINGS = BASE_BINDINGS  # and, per instance, the catalogue's severity keys (ConsoleKeys)
 
     def __init__(self, *, catalog: Catalog, themes: dict[str, ThemeData], theme: str = DEFAULT_THEME,
                  source: LineSource | None = None, history: int = 100_000,
                  history_bytes: int = DEFAULT_HISTORY_BYTES, title: str = "smtp-console",
-                 decoder: Decoder | None = None, clock: Callable[[], float] = time.monotonic) -> None:
-        """clock: seconds for the ev/s rate and notification limits; tests pass a fixed one."""
+                 decoder: Decoder | None = None, clock: Callable[[], float] = time.monotonic,
+                 notify: bool = True) -> None:
+        """clock: seconds for the ev/s rate and notification limits; tests pass a fixed one.
+        notify: False for no transient notification of critical/fatal events (the alert line stays)."""
         super().__init__()
         self.catalog = catalog
         self.keys = ConsoleKeys(catalog)
@@ -63,6 +73,7 @@ class ConsoleApp(FilterActions, ExitOnRequest, App[int]):
         self.model.filter_budget = FILTER_SLICE
         self.decoder = decoder or Decoder(catalog)
         self.intake = Intake(self.model, BatchDecoder(self.decoder), source, clock)
+        self.intake.notifying = notify
         self.theme_data = themes
         self.source = source
         self.console_title = title
@@ -73,6 +84,8 @@ class ConsoleApp(FilterActions, ExitOnRequest, App[int]):
         self.panel = DetailPanel(catalog, self.styles_by_theme, is_acked=self.model.is_acked, id="panel")
         self.status = StatusBar(id="status")
         self.filter_bar = FilterBar(id="filter")
+        self.alert_line = AlertLine(id="alert")
+        self.note_line = NoteLine(id="note")
         # the counts agree with the list a moment after a batch, but a flow of batches redraws
         # them once per STATUS_EVERY, not once per batch; the operator's keys redraw it at once
         self.header = Pacer(self, STATUS_EVERY, self._draw_status)
@@ -85,6 +98,8 @@ class ConsoleApp(FilterActions, ExitOnRequest, App[int]):
         with Horizontal(id="main"):
             yield self.event_list
             yield self.panel
+        yield self.alert_line
+        yield self.note_line
         yield self.filter_bar
 
     def on_mount(self) -> None:
@@ -124,6 +139,8 @@ class ConsoleApp(FilterActions, ExitOnRequest, App[int]):
     def ingest_batch(self, batch: Batch) -> None:
         """One batch from the source: decoded, then taken in."""
         decoded = self.intake.decode(batch)
+        if decoded.renumbered:  # line numbers became absolute: the panel shows them
+            self.panel.follow(self.event_list.current)
         if decoded.events:
             self.ingest(decoded.events, live=not decoded.backfill)
         self.header.soon()
@@ -137,6 +154,8 @@ class ConsoleApp(FilterActions, ExitOnRequest, App[int]):
             if result.reshaped:  # it entered or left the view: rows moved, the cursor stays on its event
                 self.event_list.view_rebuilt()
             self.panel.follow(self.event_list.current)
+        if live and result.notify:
+            self.draw_alert()
         self._notify(notices)
         self.header.soon()
 
@@ -144,6 +163,16 @@ class ConsoleApp(FilterActions, ExitOnRequest, App[int]):
         """Critical and fatal always reach the operator, filtered or paused; bursts are summarised."""
         for title, text in notices.texts():
             self.notify(text, title=title, severity="error", timeout=12, markup=False)
+
+    def notify(self, message: str, *, title: str = "", severity: str = "information",
+               timeout: float | None = None, markup: bool = True) -> None:
+        """One line above the footer, the newest only: never a stack of toasts over the list."""
+        self.note_line.say(message, title=title, severity=severity, timeout=timeout, markup=markup)
+
+    def draw_alert(self) -> None:
+        alerts = self.intake.alerts
+        style = self.styles_by_theme.for_badge(alerts.newest.sev.name) if alerts.newest else None
+        self.alert_line.show_state(alerts, style)
 
     def _tick(self) -> None:
         self._notify(self.intake.tick())
@@ -181,6 +210,7 @@ class ConsoleApp(FilterActions, ExitOnRequest, App[int]):
                                   following=self.event_list.following,
                                   new_while_paused=self.intake.new_while_paused, rate=self.intake.rate.rate(),
                                   sources=self.intake.sources, title=self.console_title, keys=self.keys.by_severity,
+                                  history_note=self.intake.coverage.text(),
                                   filter_note=progress_note(self.model, backfilling=self.backfilling))
 
     # -- list and panel -------------------------------------------------------------------
@@ -192,12 +222,22 @@ class ConsoleApp(FilterActions, ExitOnRequest, App[int]):
             self.intake.following_again()
         self.header.now()
 
+    def on_resize(self, event) -> None:
+        self.query_one("#main").set_class(event.size.width < NARROW, "narrow")
+
     def action_open_panel(self) -> None:
+        """Enter opens the panel; on an open one, it fills the screen (Esc returns)."""
+        if self.panel.is_open and self.screen.maximized is None:
+            self.screen.maximize(self.panel, container=False)
+            return
         self.panel.add_class("open")
         self.panel.show(self.event_list.current)
 
     def action_escape(self) -> None:
-        if self.panel.is_open:
+        if self.screen.maximized is not None:
+            self.screen.minimize()
+            self.event_list.focus()
+        elif self.panel.is_open:
             self.panel.remove_class("open")
             self.event_list.focus()
         elif self.model.filter.narrowed:
@@ -213,37 +253,35 @@ class ConsoleApp(FilterActions, ExitOnRequest, App[int]):
     def action_follow(self) -> None:
         self.event_list.set_following(True)
 
-    # -- acknowledging, copying -----------------------------------------------------------
-    def action_ack(self) -> None:
-        ev = self.event_list.current
-        if ev is not None and self.model.ack(ev):
-            self._acked()
-
-    def action_ack_similar(self) -> None:
-        ev = self.event_list.current
-        if ev is None:
-            return
-        n = self.model.ack_similar(ev)
-        name = ev.full_name or "unparsed lines"
-        self.notify(for_screen(f"Acknowledged {n} × {name}"), markup=False)
-        self._acked()
-
-    def _acked(self) -> None:
-        """Rows, the open panel and the header say what is acknowledged."""
-        self.event_list.refresh()
-        self.panel.follow(self.event_list.current)
-        self.header.now()
-
+    # -- copying, screenshots, the terminal -------------------------------------------------
     def action_copy(self) -> None:
         ev = self.event_list.current
         if ev is None:
             return
         self.copy_to_clipboard(ev.raw)  # sent base64-encoded (OSC 52): inert on the terminal
-        self.notify(f"Copied line {ev.line} of {for_screen(ev.source)}", markup=False)
+        self.notify(f"Line {ev.line_text} of {for_screen(ev.source)} sent to the terminal's clipboard"
+                    " (OSC 52; a terminal may refuse it)", markup=False)
+
+    def deliver_screenshot(self, filename: str | None = None, path: str | None = None,
+                           time_format: str | None = None) -> str | None:
+        """Into the current directory (or the XDG state one), and the operator is told where."""
+        try:
+            saved = self.save_screenshot(filename, path or str(screenshot_dir()), time_format)
+        except OSError as exc:
+            self.notify(for_screen(f"Screenshot not saved: {exc}"), severity="error", markup=False)
+            return None
+        self.notify(for_screen(f"Screenshot saved to {saved}"), markup=False)
+        return saved
+
+    def action_wide(self) -> None:
+        """The date, host and program[pid] columns whatever the width, or only where there is room."""
+        self.event_list.toggle_wide()
 
     # -- help and command palette -------------------------------------------------------------
     def action_help(self) -> None:
-        self.push_screen(HelpScreen(help_rows([*self.BINDINGS, *EventList.BINDINGS], self.keys.describe)))
+        muted = sorted(f"{f}-{e}" for f, e in self.model.acks.muted)
+        self.push_screen(HelpScreen(help_rows([*self.BINDINGS, *EventList.BINDINGS], self.keys.describe),
+                                    muted=[for_screen(m) for m in muted]))
 
     def get_system_commands(self, screen) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)

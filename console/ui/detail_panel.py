@@ -30,7 +30,7 @@ def describe(ev: Event, catalog: Catalog, *, acked: bool = False,
     """styles: the theme's, for the marks (an incomplete line); without them the mark is plain."""
     head = Table.grid(padding=(0, 1))
     head.add_column(style="bold", no_wrap=True)
-    head.add_column()
+    head.add_column(overflow="fold")  # values wrap, never cut (an address, a path)
     time = ev.time.isoformat(sep=" ", timespec="milliseconds") if ev.time else (ev.timestamp or "-")
     sev = ev.sev
     head.add_row("Time", _t(time))
@@ -43,7 +43,7 @@ def describe(ev: Event, catalog: Catalog, *, acked: bool = False,
         head.add_row("Host", _t(ev.host))
     if ev.program:
         head.add_row("Program", _t(ev.program + (f"  pid {ev.pid}" if ev.pid is not None else "")))
-    head.add_row("Source", _t(f"{ev.source}:{ev.line}" + ("  (line cut at the length limit)" if ev.cut else "")))
+    head.add_row("Source", _t(f"{ev.source}:{ev.line_text}" + ("  (line cut at the length limit)" if ev.cut else "")))
     if ev.partial:
         head.add_row("Line", Text(INCOMPLETE, style=styles.mark("incomplete")[1] if styles else ""))
 
@@ -67,8 +67,8 @@ def _entry_parts(ev: Event) -> list:
     entry, sev, parts = ev.entry, ev.sev, []
     params = Table(title="Parameters", title_justify="left", title_style="bold",
                    show_header=True, header_style="bold", expand=True, box=None, padding=(0, 1))
-    params.add_column("name", ratio=1)
-    params.add_column("value", ratio=2)
+    params.add_column("name", ratio=1, overflow="fold")
+    params.add_column("value", ratio=2, overflow="fold")
     if entry.parameters:
         values = ev.params
         if ev.params_split is False:
@@ -89,6 +89,7 @@ def _entry_parts(ev: Event) -> list:
 
 
 class DetailPanel(VerticalScroll):
+    ALLOW_MAXIMIZE = True  # Enter on the open panel: full screen, Esc returns
     DEFAULT_CSS = """
     DetailPanel {
         width: 45%; min-width: 40; height: 1fr;

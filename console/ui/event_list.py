@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
 from rich.style import Style
 from textual.binding import Binding
@@ -14,37 +13,20 @@ from textual.strip import Strip
 
 from console.decode.event import Event
 from console.model.events import EventModel
+from console.live.columns import TIME, Columns
 from console.safe_text import for_screen
+from console.ui.row_columns import RowColumns, _cells, _date_text, _time_text
 from console.ui.severity_styles import SeverityStyles
 from console.ui.list_frames import ListFrames
 
 _CACHE_MAX = 2000
 
 
-def _cells(text: str, width: int) -> str:
-    """Cut or pad to a number of terminal cells: wide and combining characters keep columns aligned."""
-    return set_cell_size(text, width)
-
-
-def _time_text(ev: Event) -> str:
-    """MM-DD HH:MM:SS.mmm; a site layout may capture anything as a timestamp, so it is made inert too."""
-    ts = ev.timestamp
-    if not ts:
-        return " " * 18
-    if ts[:1].isdigit() and len(ts) >= 19:  # ISO
-        frac = ts[20:23] if len(ts) > 19 and ts[19] in ".," else "000"
-        text = f"{ts[5:10]} {ts[11:19]}.{frac.ljust(3, '0')}"
-    else:
-        t = ev.time
-        text = t.strftime("%m-%d %H:%M:%S.") + f"{t.microsecond // 1000:03d}" if t else ts
-    return _cells(for_screen(text), 18)
-
-
-class EventList(ListFrames, ScrollView, can_focus=True):
+class EventList(ListFrames, RowColumns, ScrollView, can_focus=True):
     """Cursor and follow state live here; the events themselves live in the model."""
 
     DEFAULT_CSS = """
-    EventList { height: 1fr; background: $surface; overflow-x: hidden; }
+    EventList { height: 1fr; background: $surface; overflow-x: hidden; scrollbar-size-vertical: 1; }
     EventList:focus { background-tint: $foreground 2%; }
     EventList.-following { scrollbar-size-vertical: 0; }
     """
@@ -52,9 +34,13 @@ class EventList(ListFrames, ScrollView, can_focus=True):
     BINDINGS = [
         Binding("up,k", "cursor_up", "up", show=False),
         Binding("down,j", "cursor_down", "down", show=False),
-        Binding("pageup", "page_up", "page up", show=False),
-        Binding("pagedown", "page_down", "page down", show=False),
+        Binding("pageup,ctrl+b", "page_up", "page up", show=False),
+        Binding("pagedown,ctrl+f", "page_down", "page down", show=False),
+        Binding("ctrl+u", "half_page_up", "half a page up", show=False),
+        Binding("ctrl+d", "half_page_down", "half a page down", show=False),
         Binding("home,g", "first", "first", show=False),
+        Binding("left", "shift_message(-1)", "scroll the messages left", show=False),
+        Binding("right", "shift_message(1)", "scroll the messages right (long lines)", show=False),
         # ScrollableContainer binds End to scroll_end, which would shadow the app's G/End follow
         Binding("end", "follow", "follow", show=False),
     ]
@@ -78,7 +64,13 @@ class EventList(ListFrames, ScrollView, can_focus=True):
         self.following = True
         self._cursor_seq = 0
         self._cache: dict[tuple, Strip] = {}
-        self._widths = [18, 1, 22, 0, 14]  # time, letter, event, host, program
+        # what the events need, for console.live.columns: widest name (short, full), host, program
+        self._widths = [0, 0, 0, 0]
+        self._facilities: set = set()
+        self._days: set = set()
+        self.wide = False   # the date, host and program[pid] whatever the width (the `d` key)
+        self.shift = 0      # cells of the message scrolled off to the left (Left/Right)
+        self.columns = Columns()
         self._init_frames()
         self.set_class(True, "-following")
 
@@ -110,25 +102,6 @@ class EventList(ListFrames, ScrollView, can_focus=True):
             self._cursor_seq = anchor
         self.refresh()
 
-    def _grow_columns(self, ev: Event) -> bool:
-        """Widens a column for a longer name, host or program; True when one grew."""
-        w = self._widths
-        before = list(w)
-        name = cell_len(for_screen(ev.full_name)) if ev.parsed else 10
-        if name > w[2] and name <= 40:
-            w[2] = name
-            self._cache.clear()
-        host = cell_len(for_screen(ev.host)) if ev.host else 0
-        if host > w[3] and host <= 24:
-            w[3] = host
-            self._cache.clear()
-        if ev.program:
-            prog = cell_len(for_screen(ev.program)) + (len(str(ev.pid)) + 2 if ev.pid is not None else 0)
-            if prog > w[4] and prog <= 24:
-                w[4] = prog
-                self._cache.clear()
-        return w != before
-
     # -- cursor ---------------------------------------------------------------------------
     @property
     def current(self) -> Event | None:
@@ -136,6 +109,20 @@ class EventList(ListFrames, ScrollView, can_focus=True):
         if 0 <= self.cursor < len(view):
             return view[self.cursor]
         return None
+
+    def select_seq(self, seq: int) -> bool:
+        """The cursor onto the event with this seq (pausing the list); False when it is not in view."""
+        index = self.model.view.index_of_seq(seq)
+        if index is None:
+            return False
+        self.set_following(False)
+        self._set_cursor(index)
+        return True
+
+    def refresh_rows(self) -> None:
+        """Something drawn in the rows changed (acknowledged, muted): draw them again."""
+        self._cache.clear()
+        self.refresh()
 
     def _set_cursor(self, index: int, *, scroll: bool = True) -> None:
         n = len(self.model.view)
@@ -207,6 +194,7 @@ class EventList(ListFrames, ScrollView, can_focus=True):
 
     def on_resize(self, event) -> None:
         self._cache.clear()
+        self._relayout()
         self.virtual_size = Size(self.size.width, len(self.model.view))
         self._scroll_to_cursor()
 
@@ -241,28 +229,26 @@ class EventList(ListFrames, ScrollView, can_focus=True):
         if acked:
             line_style += Style(dim=True)
             badge += Style(dim=True)
-        w = self._widths
-        name = ev.full_name or "(unparsed)"
-        who = ""
-        if w[3]:
-            who = _cells(for_screen(ev.host or ""), w[3]) + " "
-        program = for_screen(f"{ev.program}[{ev.pid}]" if ev.pid is not None else (ev.program or ""))
-        message = ev.message
-        if len(message) > 4 * width:  # only what can show: a 64 KiB line costs no more than a short one
-            message = message[: 4 * width]
+        col = self.columns
+        date, clock = _time_text(ev)
+        name = (ev.full_name if col.prefix else ev.event) if ev.parsed else "(unparsed)"
         segments = [
-            Segment(_time_text(ev) + " ", line_style),
+            Segment(_date_text(date, col.date) + _cells(clock, TIME) + " ", line_style),
             Segment(_cells(for_screen(ev.letter or "?"), 1), badge),
-            Segment(" " + _cells(for_screen(name), w[2]) + " ", line_style + Style(bold=True)),
-            Segment(who + _cells(program, w[4]) + " ", line_style),
+            Segment(" " + _cells(for_screen(name or ""), col.name) + " ", line_style + Style(bold=True)),
         ]
+        if col.host:
+            segments.append(Segment(_cells(for_screen(ev.host or ""), col.host) + " ", line_style))
+        if col.program:
+            program = for_screen(f"{ev.program}[{ev.pid}]" if ev.pid is not None else (ev.program or ""))
+            segments.append(Segment(_cells(program, col.program) + " ", line_style))
         if ev.cut:  # before the text: at the end of a line cut at 64 KiB it would never be on screen
             segments.append(Segment("[cut] ", line_style + Style(italic=True, reverse=True)))
         if ev.partial:  # the rest of the line has not come yet: it will replace this row
             text, style = styles.mark("incomplete")
             segments.append(Segment(for_screen(text), line_style + style))
             segments.append(Segment(" ", line_style))
-        segments.append(Segment(for_screen(message), line_style))
+        segments += self._message(ev, line_style, width)
         # padding takes the line's colour (no weight, no underline), so the reversed cursor bar is one colour
         strip = Strip(segments).crop_extend(0, width, base + Style(color=line_style.color)).simplify()
         if selected:

@@ -14,7 +14,7 @@ from textual.widgets import Static
 
 from console.ui.keys import keys_text
 
-EXTRA_ROWS = [("Esc", "close the panel, or clear the filters"),
+EXTRA_ROWS = [("Esc", "close the panel (or its full screen), or clear the filters"),
               ("Ctrl+P", "command palette: every action and theme")]
 
 
@@ -32,9 +32,11 @@ class HelpScreen(ModalScreen[None]):
     """
     BINDINGS = [Binding("escape,q,question_mark", "dismiss", "close help")]
 
-    def __init__(self, rows: list[tuple[str, str]]) -> None:
+    def __init__(self, rows: list[tuple[str, str]], muted: list[str] | None = None) -> None:
+        """muted: the event names muted with `m` (shown so they are not forgotten)."""
         super().__init__()
         self.rows = rows
+        self.muted = muted or []
 
     def compose(self) -> ComposeResult:
         table = Table(show_header=True, header_style="bold", box=None, expand=True)
@@ -44,6 +46,9 @@ class HelpScreen(ModalScreen[None]):
             table.add_row(Text(keys), Text(what))
         with VerticalScroll() as scroll:
             scroll.border_title = "smtp-console keys (Esc closes)"
+            yield Static(Text("Muted (m on one of them undoes it): " + ", ".join(self.muted) + "\n"
+                              if self.muted else "No event names muted (m mutes the selected one).\n",
+                              style="bold" if self.muted else "dim"))
             yield Static(table)
             yield Static(Text(
                 "\nThe list follows the newest event; moving up or Space pauses it (new events keep"

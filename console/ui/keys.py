@@ -18,29 +18,48 @@ MAX_RANK_KEYS = 9  # 1 … 9: show that severity and everything more severe
 
 BASE_BINDINGS = [
     Binding("q", "quit", "quit", id="quit", tooltip="quit smtp-console"),
+    # priority: before Textual's own ctrl+c ("press ctrl+q to quit")
+    Binding("ctrl+c", "quit", "quit", show=False, priority=True, id="quit-ctrl-c",
+            tooltip="quit smtp-console, as in any terminal program"),
+    Binding("ctrl+z", "suspend_process", "suspend", show=False, id="suspend",
+            tooltip="suspend to the shell; fg brings the console back"),
     Binding("question_mark", "help", "help", id="help", tooltip="this list of keys"),
     # priority: taken in the order keys arrive, so the keys typed right after it reach the bar
     Binding("slash", "filter", "filter", id="filter", priority=True,
             tooltip="live text or regex filter (lower case matches any case); Esc clears it"),
     Binding("enter", "open_panel", "details", id="details",
-            tooltip="open the side panel for the selected event"),
+            tooltip="open the panel for the selected event (again: full screen, Esc returns)"),
     Binding("escape", "escape", "close/clear", show=False, id="escape"),
     Binding("space", "pause", "pause", id="pause",
             tooltip="pause or follow; while paused new events keep arriving and are counted"),
     Binding("G,end", "follow", "follow", id="follow", key_display="G",
             tooltip="follow the newest event again"),
-    Binding("a", "ack", "ack", id="ack", tooltip="acknowledge the selected event"),
+    Binding("a", "ack", "ack", id="ack", tooltip="acknowledge the selected event (again: take it back)"),
     Binding("A", "ack_similar", "ack all", id="ack-similar",
-            tooltip="acknowledge every held event with the same name"),
+            tooltip="acknowledge every held event with the same name (all acknowledged: take it back)"),
+    Binding("U", "only_unacked", "unacked", id="only-unacked",
+            tooltip="show only alerts not acknowledged yet (again: every event)"),
+    Binding("m", "mute", "mute", id="mute",
+            tooltip="don't alert: mute the selected event's name, not counted or notified (again: undo)"),
+    Binding("exclamation_mark", "go_to_alert", "alert", id="go-to-alert",
+            tooltip="go to the newest critical/fatal alert (the alert line)"),
+    Binding("x", "dismiss_alert", "dismiss", id="dismiss-alert", show=False,
+            tooltip="dismiss the alert line until the next alert"),
     Binding("o", "only_event", "only event", id="only-event",
             tooltip="show only events with the selected event's name (again: undo)"),
     Binding("h", "only_value", "only caller", id="only-value",
             tooltip="show only events of the selected event's caller address or host (again: undo)"),
     Binding("backspace", "back", "back", show=False, id="back", tooltip="back to the previous filter"),
-    Binding("y", "copy", "copy", id="copy", tooltip="copy the raw line to the clipboard"),
+    Binding("y", "copy", "copy", id="copy",
+            tooltip="send the raw line to the terminal's clipboard (OSC 52; a terminal may refuse it)"),
+    Binding("d", "wide", "wide", id="wide", show=False,
+            tooltip="show the date, host and program[pid] columns even when the screen is narrow (again: undo)"),
 ]
+RESERVED_KEYS = ("T", "colon", "S")  # left free for going back in time (timeline, go to time, summary)
 
 KEY_NAMES = {"question_mark": "?", "slash": "/", "escape": "Esc", "enter": "Enter",
+             "exclamation_mark": "!", "ctrl+c": "Ctrl+C", "ctrl+z": "Ctrl+Z", "ctrl+f": "Ctrl+F",
+             "ctrl+b": "Ctrl+B", "ctrl+d": "Ctrl+D", "ctrl+u": "Ctrl+U", "left": "Left", "right": "Right",
              "space": "Space", "backspace": "Backspace", "end": "End", "home": "Home",
              "up": "Up", "down": "Down", "pageup": "PgUp", "pagedown": "PgDn"}
 
@@ -73,7 +92,11 @@ class ConsoleKeys:
                                                   show=False, id=bid))
             self._words[bid] = "show only " + ", ".join(
                 s.name for s in catalog.severities if s.rank <= rank)
-        self.bindings: List[Binding] = [*BASE_BINDINGS, *self.severity_bindings]
+        taken = {k.strip() for b in self.severity_bindings for k in b.key.split(",")}
+        # a site's severity key wins over a fixed key (its `d` over `d` for wide rows)
+        self.shadowed = [b for b in BASE_BINDINGS if {k.strip() for k in b.key.split(",")} & taken]
+        self.bindings: List[Binding] = [*(b for b in BASE_BINDINGS if b not in self.shadowed),
+                                        *self.severity_bindings]
 
     def describe(self, binding: Binding) -> str:
         """What a key does, in words."""
@@ -89,4 +112,5 @@ class ConsoleKeys:
     def add_to(self, node) -> None:
         """Adds the severity keys to a node (the app) whose class binds BASE_BINDINGS: Textual
         copies a class's bindings into each instance, and these differ with the catalogue."""
-        node._bindings = BindingsMap.merge([node._bindings, BindingsMap(self.severity_bindings)])
+        # first: for a key bound twice Textual runs the first binding it finds
+        node._bindings = BindingsMap.merge([BindingsMap(self.severity_bindings), node._bindings])

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-import glob
+import sys
 
 from console.catalog.catalog import Catalog
-from console.commands.config import DEFAULT_GLOB, config_dir
+from console.commands.config import config_dir, default_logs
+from console.commands.terminal import console_refusal
 from console.errors import DataError
 from console.tail.whole_files import DEFAULT_MAX_LINE
 from console.model.events import DEFAULT_HISTORY, DEFAULT_HISTORY_BYTES
@@ -34,23 +35,21 @@ def launch(args, config: dict, catalog: Catalog) -> int:
     lines = args.lines if args.lines is not None else config.get("lines", 1000)
     max_line = args.max_line or config.get("max_line") or DEFAULT_MAX_LINE
 
-    demo = None
-    title = "smtp-console"
+    if not args.demo:
+        paths = list(args.paths) or default_logs(config, "smtp-console /path/to/mta-event.log"
+                                                         " or try smtp-console --demo")
+        if "-" in paths:
+            raise DataError("-: the console reads its keys from the terminal; for standard input use"
+                            " `smtp-console decode --follow -`")
+    refusal = console_refusal(sys.stdout)
+    if refusal:  # after the options were checked: a mistake in them is said first
+        raise DataError(refusal)
+    demo, title = None, "smtp-console"
     if args.demo:
         from console.demo.writer import DemoWriter
         demo = DemoWriter(catalog).start()
         paths = [demo.glob]
         title = "smtp-console DEMO"
-    else:
-        paths = list(args.paths) or list(config.get("paths", []))
-        if not paths:
-            if not glob.glob(DEFAULT_GLOB):
-                raise DataError(f"no event log at {DEFAULT_GLOB}: give one "
-                                "(smtp-console /path/to/mta-event.log) or try smtp-console --demo")
-            paths = [DEFAULT_GLOB]
-    if "-" in paths:
-        raise DataError("-: the console reads its keys from the terminal; for standard input use"
-                        " `smtp-console decode --follow -`")
 
     decoder = Decoder(catalog)  # one for the app, whose sort key also merges backfill by time
     # Textual draws at most 60 frames a second; batching wider than a frame only adds latency
@@ -59,7 +58,8 @@ def launch(args, config: dict, catalog: Catalog) -> int:
     follower = Follower(paths, lines=lines, from_start=args.from_start, max_line=max_line,
                         sort_key=decoder.sort_key, min_interval=0.005, **extra)
     app = ConsoleApp(catalog=catalog, themes=themes, theme=theme, source=follower, history=history,
-                     history_bytes=history_bytes, title=title, decoder=decoder)
+                     history_bytes=history_bytes, title=title, decoder=decoder,
+                     notify=not getattr(args, "no_notify", False) and config.get("notify", True))
     # once the app has the terminal, q, SIGTERM, SIGHUP or a lost terminal end the process within a second
     guard = ExitGuard()
     guard_app(app, guard)

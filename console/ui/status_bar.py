@@ -11,8 +11,10 @@ from rich.style import Style
 from rich.text import Text
 from textual.message_pump import MessagePump
 from textual.widgets import Static
+from rich.cells import cell_len
 
 from console.model.events import EventModel
+from console.live.header_fit import GAP, Form, Part, fit, form_of
 from console.live.throttle import Throttle
 from console.safe_text import for_screen
 from console.tail.contract import ENDED, FOLLOWING, ROTATED, TRUNCATED
@@ -21,6 +23,7 @@ from console.ui.severity_styles import SeverityStyles
 
 HEALTHY = (FOLLOWING, ROTATED, TRUNCATED, ENDED)
 MAX_NAMED_HEALTHY = 3
+WIDE_HEADER = 120  # from this many columns the healthy sources share the first row
 
 
 def _n(value: int) -> str:
@@ -86,98 +89,176 @@ def progress_note(model: EventModel, *, backfilling: bool) -> str:
 
 
 class StatusBar(Static):
+    """Two rows that never wrap (console.live.header_fit): the state of the list, then what is
+    shown and the sources. A source in trouble and the follow state are never dropped."""
+
     _last: Text | None = None
-    _last_lines = 0
+    _args: dict | None = None
 
     DEFAULT_CSS = """
-    StatusBar { height: auto; max-height: 6; background: $panel; color: $foreground; padding: 0 1; }
+    StatusBar { height: 2; background: $panel; color: $foreground; padding: 0 1; }
     """
 
-    def render_status(self, *, model: EventModel, styles: SeverityStyles, following: bool,
-                      new_while_paused: int, rate: float, sources: dict[str, tuple[str, str]],
-                      filter_note: str = "", title: str = "smtp-console",
-                      keys: dict[str, str] | None = None) -> None:
-        """keys: the key that shows or hides each severity (by name), shown before it."""
-        lines = [_top_line(model, title, following, new_while_paused, rate),
-                 _severity_line(model, styles, keys or {}), _sources_line(sources)]
-        if model.filter.narrowed or filter_note:
-            lines.append(_filter_line(model, filter_note))
-        out = Text("\n", no_wrap=True, overflow="ellipsis").join(lines)
+    def render_status(self, **args) -> None:
+        """See _rows for the arguments."""
+        self._args = args
+        width = max(20, self.size.width - 2 if self.size.width else 78)
+        rows = [_row(parts, width) for parts in _rows(width=width, **args)]
+        out = Text("\n", no_wrap=True, overflow="ellipsis").join(rows)
         out.no_wrap = True
         if out == self._last:  # four times a second while idle: an unchanged header costs nothing
             return
-        # a layout pass only when the header gains or loses a line
-        self.update(out, layout=self._last is None or len(lines) != self._last_lines)
-        self._last, self._last_lines = out, len(lines)
+        self.update(out, layout=False)
+        self._last = out
+
+    def on_resize(self, event) -> None:
+        if self._args is not None:
+            self.render_status(**self._args)
 
 
-def _top_line(model: EventModel, title: str, following: bool, new_while_paused: int, rate: float) -> Text:
-    top = Text(no_wrap=True, overflow="ellipsis")
-    top.append(f"{title} ", style="bold")
+def _row(parts: list[Part], width: int) -> Text:
+    row = Text(no_wrap=True, overflow="ellipsis")
+    for i, form in enumerate(fit(parts, width, cell_len)):
+        if i:
+            row.append(GAP)
+        for text, style in form:
+            row.append(text, style=style or "")
+    return row
+
+
+def _rows(*, width: int, model: EventModel, styles: SeverityStyles, following: bool, new_while_paused: int,
+          rate: float, sources: dict[str, tuple[str, str]], filter_note: str = "",
+          title: str = "smtp-console", keys: dict[str, str] | None = None,
+          history_note: str = "") -> list[list[Part]]:
+    """keys: the key that shows or hides each severity (by name). Sources in trouble on the first
+    row, never dropped; healthy ones where there is room: the first row when wide, else the second."""
+    src = _source_parts(sources)
+    trouble = [p for p in src if p.rank == 0]
+    healthy = [p for p in src if p.rank != 0]
+    wide = width >= WIDE_HEADER
+    first = [_follow_part(following, new_while_paused), _unacked_part(model), *trouble,
+             *_count_parts(model, rate), *(healthy if wide else []), Part(7, [form_of(title, "bold"), []])]
+    second = [*_severity_parts(model, styles, keys or {}), *_filter_parts(model, filter_note),
+              *([] if wide else healthy), *_history_parts(model, history_note)]
+    return [first, second]
+
+
+def _history_parts(model: EventModel, note: str) -> list[Part]:
+    """The history holds only the newest lines (console.live.coverage says which and how to hold
+    more): said in full where there is room, shortened, dropped last when events were dropped."""
+    if not note:
+        return []
+    note = for_screen(note)
+    short = note.split(" (", 1)[0]
+    style = "bold" if model.dropped else "dim"
+    return [Part(3 if model.dropped else 6, [form_of(note, style), form_of(short, style), []])]
+
+
+def _follow_part(following: bool, new: int) -> Part:
     if following:
-        top.append(" ● FOLLOWING ", style="bold reverse")
-    else:
-        top.append(" ‖ PAUSED ", style="bold reverse")
-        if new_while_paused:
-            top.append(f" +{_n(new_while_paused)} new (G to follow)", style="bold")
-    top.append("  ")
-    if model.unacked:
-        top.append(f" {_n(model.unacked)} unacknowledged ", style=Style(bold=True, reverse=True))
-    else:
-        top.append("0 unacknowledged", style="dim")
-    top.append(f"  {rate:,.1f} ev/s")
-    top.append(f"  held {_n(len(model.held))}/{_n(model.history)}")
-    if model.bytes_binding:  # the memory budget, not the count, limits the history
-        top.append(f" {_sizes(model.held_bytes, model.history_bytes)}",
-                   style="bold" if model.dropped_for_bytes else "")
-    top.append(f"  dropped {_n(model.dropped)}", style="bold" if model.dropped else "dim")
-    top.append(f"  shown {_n(len(model.view))}")
-    return top
+        return Part(0, [form_of(" ● FOLLOWING ", "bold reverse"), form_of(" ● ", "bold reverse")])
+    if not new:
+        return Part(0, [form_of(" ‖ PAUSED ", "bold reverse"), form_of(" ‖ ", "bold reverse")])
+    return Part(0, [[(" ‖ PAUSED ", "bold reverse"), (f" +{_n(new)} new (G to follow)", "bold")],
+                    [(" ‖ PAUSED ", "bold reverse"), (f" +{_n(new)}", "bold")],
+                    [(" ‖ ", "bold reverse"), (f"+{_n(new)}", "bold")]])
 
 
-def _severity_line(model: EventModel, styles: SeverityStyles, keys: dict[str, str]) -> Text:
-    """Each severity with its key and count; a hidden one struck out."""
-    sev_line = Text(no_wrap=True, overflow="ellipsis")
+def _unacked_part(model: EventModel) -> Part:
+    n = model.unacked
+    if not n:
+        return Part(1, [form_of("0 unacknowledged", "dim"), form_of("0 unacked", "dim")])
+    loud = Style(bold=True, reverse=True)
+    return Part(1, [form_of(f" {_n(n)} unacknowledged ", loud), form_of(f" {_n(n)} unacked ", loud),
+                    form_of(f" {_n(n)}! ", loud)])
+
+
+def _count_parts(model: EventModel, rate: float) -> list[Part]:
+    held, cap = _n(len(model.held)), _n(model.history)
+    sizes = f" {_sizes(model.held_bytes, model.history_bytes)}" if model.bytes_binding else ""
+    parts = [Part(4, [form_of(f"{rate:,.1f} ev/s"), form_of(f"{rate:,.0f}/s")]),
+             Part(5, [form_of(f"held {held}/{cap}{sizes}"), form_of(f"held {held}"), []])]
+    if model.dropped:
+        parts.append(Part(3, [form_of(f"dropped {_n(model.dropped)}", "bold"),
+                              form_of(f"-{_n(model.dropped)}", "bold")]))
+    else:
+        parts.append(Part(7, [form_of("dropped 0", "dim"), []]))
+    parts.append(Part(4, [form_of(f"shown {_n(len(model.view))}"), form_of(f"{_n(len(model.view))} shown"),
+                          []]))
+    if model.acks.muted:
+        parts.append(Part(5, [form_of(f"{len(model.acks.muted)} muted", "dim"), []]))
+    return parts
+
+
+def _severity_parts(model: EventModel, styles: SeverityStyles, keys: dict[str, str]) -> list[Part]:
+    """The shown severities with their key and count; the hidden ones listed by key, no strike-through
+    (a Linux console cannot draw it)."""
     shown = model.filter.severities
+    full: Form = []
+    short: Form = []
+    hidden = []
     for sev in model.catalog.severities:
-        on = sev.name in shown
-        style = styles.for_badge(sev.name) if on else Style(dim=True, strike=True)
-        sev_line.append(f"{keys.get(sev.name) or '·'}", style=Style(bold=True, underline=True))
-        sev_line.append(f" {sev.letter} {sev.name} {_n(model.counts.get(sev.name, 0))}", style=style)
-        sev_line.append("  ")
-    return sev_line
+        key = keys.get(sev.name) or sev.letter
+        if sev.name not in shown:
+            hidden.append(key)
+            continue
+        count = _n(model.counts.get(sev.name, 0))
+        if full:
+            full.append(("  ", None))
+            short.append((" ", None))
+        full += [(key, Style(bold=True, underline=True)), (f" {sev.letter} {sev.name} {count}",
+                                                          styles.for_badge(sev.name))]
+        short += [(f"{sev.letter}", styles.for_badge(sev.name)), (f" {count}", None)]
+    parts = [Part(2, [full, short])]  # gives way to the filter and its note
+    if hidden:
+        parts.append(Part(0, [form_of("hidden: " + " ".join(hidden), Style(bold=True)),
+                              form_of("-" + "".join(hidden), Style(bold=True))]))
+    return parts
 
 
-def _sources_line(sources: dict[str, tuple[str, str]]) -> Text:
-    src = Text("sources: ", style="dim", no_wrap=True, overflow="ellipsis")
-    # the line is cut at the screen's edge: sources in trouble first, and many healthy ones counted
+def _source_parts(sources: dict[str, tuple[str, str]]) -> list[Part]:
+    """Sources in trouble are always there (they may be shortened, never dropped); healthy ones
+    are named while there is room, then counted."""
     bad = sorted((p, sd) for p, sd in sources.items() if sd[0] not in HEALTHY)
     good = sorted((p, sd) for p, sd in sources.items() if sd[0] in HEALTHY)
-    shown = bad + (good if len(good) <= MAX_NAMED_HEALTHY else [])
-    for i, (path, (state, detail)) in enumerate(shown):
-        if i:
-            src.append(" · ", style="dim")
-        healthy = state in HEALTHY
-        src.append(for_screen(os.path.basename(path) or path),
-                   style="bold" if healthy else Style(bold=True, reverse=True))
-        src.append(" " + for_screen(state + (f" ({detail})" if detail and not healthy else "")))
-    if len(good) > MAX_NAMED_HEALTHY:
-        src.append((" · " if bad else "") + f"{len(good)} logs following")
+    parts = []
+    for path, (state, detail) in bad:
+        name = for_screen(os.path.basename(path) or path)
+        loud = Style(bold=True, reverse=True)
+        said = for_screen(state + (f" ({detail})" if detail else ""))
+        parts.append(Part(0, [[(name, loud), (" " + said, "bold")], [(name, loud), (" " + for_screen(state), "bold")],
+                              [(" ! " + for_screen(state) + " ", loud)]]))
     if not sources:
-        src.append("none yet")
-    return src
+        parts.append(Part(6, [form_of("no sources yet", "dim"), []]))
+    elif good:
+        names = " · ".join(for_screen(os.path.basename(p) or p) + " " + for_screen(sd[0]) for p, sd in good)
+        n = len(good)
+        parts.append(Part(6, [form_of(names, "dim") if n <= MAX_NAMED_HEALTHY else [],
+                              form_of(f"{n} log{'s' if n > 1 else ''} following", "dim"), []]))
+        if not parts[-1].forms[0]:
+            parts[-1].forms.pop(0)
+    return parts
 
 
-def _filter_line(model: EventModel, filter_note: str) -> Text:
+def _filter_parts(model: EventModel, filter_note: str) -> list[Part]:
     f = model.filter
-    flt = Text("filter: ", style="bold", no_wrap=True, overflow="ellipsis")
+    if not (f.narrowed or filter_note):
+        return []
+    words = []
     if f.text.text:
-        flt.append(f"/{for_screen(f.text.text)}/ ")
+        words.append(f"/{for_screen(f.text.text)}/")
     if f.event:
-        flt.append(f"only {for_screen(f.event[0])}-{for_screen(f.event[1])} ")
+        words.append(f"only {for_screen(f.event[0] or '')}-{for_screen(f.event[1] or '')}")
     if f.value is not None:
-        flt.append(f"only {for_screen(f.value)} ")
+        words.append(f"only {for_screen(f.value)}")
+    if f.pending is not None:
+        words.append("only unacknowledged")
+    what = " ".join(words)
+    parts = []
+    if what:
+        parts.append(Part(1, [[("filter: ", "bold"), (what, None), ("  (⌫ back, Esc clears)", "dim")],
+                              [("filter: ", "bold"), (what, None)], form_of(what, "bold")]))
     if filter_note:
-        flt.append(for_screen(filter_note), style="italic")
-    flt.append("  (backspace: back, esc: clear)", style="dim")
-    return flt
+        parts.append(Part(0, [form_of(for_screen(filter_note), "italic"),
+                              form_of(for_screen(filter_note)[:24] + "…", "italic")]))
+    return parts

@@ -65,3 +65,29 @@ def test_help_screen(snap_compare, make_app, catalog):
 def test_no_color(snap_compare, make_app, catalog, monkeypatch):
     monkeypatch.setenv("NO_COLOR", "1")
     assert snap_compare(make_app(), press=["up", "enter"], terminal_size=SIZE, run_before=feed(catalog))
+
+
+SMALL = (80, 24)
+
+
+def test_main_screen_80x24(snap_compare, make_app, catalog):
+    """The operator's SSH terminal: two header rows, the message gets the room."""
+    assert snap_compare(make_app(), terminal_size=SMALL, run_before=feed(catalog))
+
+
+def test_panel_80x24(snap_compare, make_app, catalog):
+    """The panel is a bottom pane at 80 columns, its values wrapped."""
+    assert snap_compare(make_app(), press=["enter"], terminal_size=SMALL, run_before=feed(catalog))
+
+
+def test_alert_burst_80x24(snap_compare, make_app, catalog):
+    """Twenty fatal events: one alert line (merged, counted), one note, the list uncovered."""
+    async def run_before(pilot) -> None:
+        await feed(catalog)(pilot)
+        decoder = Decoder(catalog)
+        burst = [f"2026-11-24 10:01:{i:02d}.000 smtpsrvr[7] F-MTA_SMTP-ListenError: listener on 0.0.0.0:25"
+                 f" failed: Address already in use" for i in range(20)]
+        pilot.app.ingest([decoder.decode(b.encode(), "/var/isode/log/mta-event.log", 900 + i)
+                          for i, b in enumerate(burst)])
+        await settle(pilot)
+    assert snap_compare(make_app(), terminal_size=SMALL, run_before=run_before)

@@ -167,3 +167,63 @@ def test_notification_text_is_inert_and_short(intake):
     assert "\x1b" not in text and len(text) == 300
     unparsed = intake.decoding.events([RawLine(A, 2, b"a line with no event token at all")])
     assert intake.add(unparsed, following=True)[1].texts() == []  # never severe
+
+
+def test_history_read_at_start_is_no_rate(intake):
+    """40,000 history lines read in a second are not 40,000 ev/s: only live events count."""
+    history = intake.decoding.events([raw(INFO, i) for i in range(1, 40_001)])
+    intake.add(history, following=True, live=False)
+    assert intake.rate.rate() == 0.0
+    intake.add(intake.decoding.events([raw(INFO, 40_001)]), following=True)
+    assert intake.rate.rate() == 1 / 5.0
+
+
+# -- line numbers made absolute ------------------------------------------------------------------
+
+def test_a_history_numbered_from_where_it_began_is_renumbered_when_counted(intake):
+    from console.tail.contract import Renumbered
+    history = [raw(INFO, i, numbering=7) for i in (1, 2)] + [raw(FATAL[:20], 3, numbering=7, partial=True)]
+    decoded = intake.decode(Batch(history, backfill=True))
+    intake.add(decoded.events, following=True, live=False)
+    assert [(ev.line_text, ev.line_exact) for ev in decoded.events] == [("≈1", False), ("≈2", False), ("≈3", False)]
+    intake.decode(Batch([], renumbered=[Renumbered(7, A, 242_080)]))
+    assert [(ev.line, ev.line_text) for ev in intake.model.held] == [
+        (242_081, "242081"), (242_082, "242082"), (242_083, "242083")]
+    # the partial line, renumbered, is still the one its completion (numbered absolute) replaces
+    done = intake.decode(Batch([raw(FATAL, 242_083, completes=True)])).events
+    result, _ = intake.add(done, following=True)
+    assert result.replaced == done and len(intake.model.held) == 3
+
+
+def test_a_count_that_failed_leaves_the_numbers_marked(intake):
+    from console.tail.contract import Renumbered
+    decoded = intake.decode(Batch([raw(INFO, 1, numbering=3)], backfill=True))
+    intake.add(decoded.events, following=True, live=False)
+    intake.decode(Batch([], renumbered=[Renumbered(3, A, None)]))
+    assert intake.model.held[0].line_text == "≈1"
+    assert intake.coverage.text() == "history: newest 1 lines (the lines before could not be counted)"
+
+
+# -- how much the history holds ------------------------------------------------------------------
+
+def test_coverage_says_the_history_holds_the_newest_lines_of_a_bigger_log(intake):
+    from console.tail.contract import Renumbered
+    decoded = intake.decode(Batch([raw(INFO, i, numbering=1) for i in (1, 2, 3)], backfill=True))
+    intake.add(decoded.events, following=True, live=False)
+    assert intake.coverage.lines is None
+    assert intake.coverage.text() == "history: newest 3 lines (counting the log…)"
+    intake.decode(Batch([], renumbered=[Renumbered(1, A, 241_997)]))
+    cover = intake.coverage
+    assert (cover.held, cover.lines, cover.complete) == (3, 242_000, False)
+    assert cover.text() == "history: newest 3 of 242,000 lines (-n N for more)"
+
+
+def test_coverage_names_history_when_the_cap_dropped_events(catalog, clock):
+    intake = Intake(EventModel(catalog, history=100), BatchDecoder(Decoder(catalog)), Source(), clock)
+    intake.add(intake.decoding.events([raw(INFO, i) for i in range(1, 201)]), following=True, live=False)
+    assert intake.coverage.text() == "history: newest 100 of 200 lines (--history N for more)"
+
+
+def test_coverage_is_silent_when_the_history_holds_the_whole_log(intake):
+    intake.add(intake.decoding.events([raw(INFO, i) for i in range(1, 11)]), following=True, live=False)
+    assert intake.coverage.complete and intake.coverage.text() == ""

@@ -1,0 +1,119 @@
+"""What the operator has seen to: acknowledged events, and event names muted ("Don't alert").
+
+An alerting event (its severity's `alert:`) counts as unacknowledged until acknowledged, unless its
+name is muted; a muted name raises no notification either. Kept apart from the held events'
+bookkeeping (console.model.events), which tells it what arrives, changes and goes."""
+
+from __future__ import annotations
+
+from typing import Callable, Iterable, Optional, Set, Tuple
+
+from console.decode.event import Event
+
+Name = Tuple[Optional[str], Optional[str]]  # (facility, event)
+
+
+def name_of(ev: Event) -> Optional[Name]:
+    """The name a mute applies to; None for a line with no event token."""
+    return (ev.facility, ev.event) if ev.parsed else None
+
+
+class Acks:
+    def __init__(self, alerting: Iterable[str], notifying: Iterable[str]) -> None:
+        self._alerting = frozenset(alerting)
+        self._notifying = frozenset(notifying)
+        self._acked: Set[int] = set()  # seq of acknowledged held events
+        self.muted: Set[Name] = set()
+        self.unacked = 0  # held events that count: alerting, not acknowledged, not muted
+
+    # -- what the counts follow -------------------------------------------------------------
+    def counts(self, ev: Event) -> bool:
+        """True when `ev` is an alert still waiting for the operator."""
+        return (ev.sev.name in self._alerting and ev.seq not in self._acked
+                and name_of(ev) not in self.muted)
+
+    def notifies(self, ev: Event) -> bool:
+        return ev.sev.name in self._notifying and name_of(ev) not in self.muted
+
+    def arrived(self, ev: Event) -> None:
+        self.unacked += self.counts(ev)
+
+    def replaced(self, old: Event, new: Event) -> None:
+        """`new` took the place (and seq) of `old`."""
+        self.unacked += self.counts(new) - self.counts(old)
+
+    def dropped(self, ev: Event) -> None:
+        self.unacked -= self.counts(ev)
+        self._acked.discard(ev.seq)
+
+    # -- the operator -----------------------------------------------------------------------
+    def is_acked(self, ev: Event) -> bool:
+        return ev.seq in self._acked
+
+    def ack(self, ev: Event) -> int:
+        """1 when `ev` became acknowledged, 0 when it was already."""
+        if ev.seq in self._acked:
+            return 0
+        self.unacked -= self.counts(ev)
+        self._acked.add(ev.seq)
+        return 1
+
+    def unack(self, ev: Event) -> int:
+        """1 when `ev` is no longer acknowledged, 0 when it was not."""
+        if ev.seq not in self._acked:
+            return 0
+        self._acked.discard(ev.seq)
+        self.unacked += self.counts(ev)
+        return 1
+
+    def toggle_mute(self, ev: Event, held: Iterable[Event]) -> Optional[bool]:
+        """Mutes `ev`'s name, or unmutes it when it is muted; True when muted now, None for a line
+        with no name. The count of unacknowledged alerts is taken again over `held`."""
+        name = name_of(ev)
+        if name is None:
+            return None
+        if name in self.muted:
+            self.muted.discard(name)
+        else:
+            self.muted.add(name)
+        self.recount(held)
+        return name in self.muted
+
+    def recount(self, held: Iterable[Event]) -> None:
+        self.unacked = sum(1 for ev in held if self.counts(ev))
+
+    def pending_filter(self) -> Callable[[Event], bool]:
+        """For a view of the alerts still waiting (console.model.events.Filter.pending)."""
+        return self.counts
+
+
+class AckChoices:
+    """The operator's acknowledgements and mutes over the held events, mixed into
+    console.model.events.EventModel (which has `acks`, `held` and `_held_now`)."""
+
+    def toggle_ack(self, ev: Event) -> bool:
+        """Acknowledges `ev`, or takes its acknowledgement back; True when acknowledged now."""
+        if self._held_now(ev) and not self.acks.unack(ev):
+            self.acks.ack(ev)
+        return self.acks.is_acked(ev)
+
+    def similar(self, ev: Event) -> list[Event]:
+        """Held events with the same facility and name (or, unparsed, the same severity)."""
+        key = (ev.facility, ev.event)
+        return [o for o in self.held if (o.facility, o.event) == key and (ev.parsed or o.sev is ev.sev)]
+
+    def ack_similar(self, ev: Event) -> int:
+        """Acknowledges every similar held event; how many were not acknowledged before."""
+        return sum(self.acks.ack(o) for o in self.similar(ev))
+
+    def toggle_ack_similar(self, ev: Event) -> int:
+        """Like ack_similar; when all were acknowledged already, takes that back: minus how many."""
+        n = self.ack_similar(ev)
+        return n if n else -sum(self.acks.unack(o) for o in self.similar(ev))
+
+    def toggle_mute(self, ev: Event) -> bool | None:
+        """Mutes (or unmutes) `ev`'s name: see console.model.acks. None for an unparsed line."""
+        return self.acks.toggle_mute(ev, self.held)
+
+    def is_muted(self, ev: Event) -> bool:
+        return name_of(ev) in self.acks.muted
