@@ -16,7 +16,7 @@ from .test_tmux_console import Tmux, console_command
 
 pytestmark = pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed")
 
-ROW = re.compile(r"^\d\d-\d\d \d\d:\d\d:\d\d\.\d{3} [A-Z?] ", re.M)
+ROW = re.compile(r"^(?:\d{4}-\d\d-\d\d |[A-Z][a-z]{2} \d\d )?(\d\d:\d\d:\d\d\.\d{3}) ?[A-Z?] ", re.M)
 SEVERITIES = "EWNIP"  # no critical or fatal: their notification covers the list (a full redraw)
 
 
@@ -61,7 +61,7 @@ def test_moved_rows_equal_a_full_redraw(tmp_path, cols, rows):
         assert _rows(moved) == _rows(redrawn)
         assert len(_rows(moved)) >= rows - 8
         # the rows are the log's newest lines, newest last
-        shown = [r.split()[1] for r in _rows(moved)]
+        shown = [ROW.match(r).group(1) for r in _rows(moved)]
         expected = [_line(i).decode()[11:23] for i in range(n - len(shown), n)]
         assert shown == expected
         assert re.search(rb"\x1b\[\d+;\d+r", raw.read_bytes()), "no row was moved on the terminal"
