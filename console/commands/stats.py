@@ -26,6 +26,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from console.catalog.catalog import Catalog
+from console.compat import POSSESSIVE
 from console.errors import DataError
 from console.tail.whole_files import DEFAULT_MAX_LINE
 
@@ -84,7 +85,7 @@ _FAST: dict[str, bytes] = {
     r":? ?(?P<message>.*)$":
         rb"[A-Z][a-z][a-z] [ 0-9][0-9] [0-9][0-9]:[0-9][0-9]:[0-9][0-9]" + _SYSLOG_TAIL,
 }
-_RUN = rb"{1,128}+"
+_RUN = rb"{1,128}+" if POSSESSIVE else rb"{1,128}"  # 3.9, 3.10: the same matches, slower
 FAST_MIN_LINE = 1024       # with a smaller max_line every line takes the odd-line path
 
 _NONE = (None, None, None)

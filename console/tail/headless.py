@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import contextlib
 from collections.abc import Callable
 
 from console.tail.follower import Follower
 from console.tail.contract import RawLine, SourceState
+from console.compat import aclosing
 
 
 async def follow_print(
@@ -30,7 +30,7 @@ async def follow_print(
     follower = Follower(paths, lines=lines, from_start=from_start, max_line=max_line, sort_key=sort_key,
                         stdin=stdin, **extra)
     try:
-        async with contextlib.aclosing(follower.batches()) as batches:
+        async with aclosing(follower.batches()) as batches:
             async for batch in batches:
                 for state in batch.states:
                     emit_state(state)

@@ -7,7 +7,6 @@ from the catalogue; the widgets draw."""
 
 from __future__ import annotations
 
-import contextlib
 import gc
 import time
 from typing import Callable, Iterable
@@ -37,6 +36,7 @@ from console.ui.keys import BASE_BINDINGS, ConsoleKeys
 from console.ui.severity_styles import SeverityStyles
 from console.ui.status_bar import Pacer, StatusBar, progress_note
 from console.ui.theme_bridge import to_textual
+from console.compat import aclosing
 
 STATUS_EVERY = 0.1  # the counts follow new events this soon, and are drawn at most this often
 
@@ -116,7 +116,7 @@ class ConsoleApp(FilterActions, ExitOnRequest, App[int]):
     # -- feeding --------------------------------------------------------------------------
     @work(exclusive=True, group="feed")
     async def _feed(self) -> None:
-        async with contextlib.aclosing(self.source.batches()) as batches:
+        async with aclosing(self.source.batches()) as batches:
             async for batch in batches:
                 self.ingest_batch(batch)
         self.intake.backfilling = False
