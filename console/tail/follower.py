@@ -82,7 +82,7 @@ class Follower:
         self._wake: Optional[asyncio.Event] = None
         self._gen: Optional[AsyncGenerator[Batch, None]] = None
         self._stop = False
-        self._finished = asyncio.Event()
+        self._finished: Optional[asyncio.Event] = None  # made in the loop that runs us (3.9 binds one)
         self._closed = False
         self.sleeps = 0  # how often following went to sleep until a change (or a deadline) woke it
 
@@ -200,6 +200,7 @@ class Follower:
             yield Batch([], self._board.take(), backfill=True)
 
     async def _run(self) -> AsyncGenerator[Batch, None]:
+        self._finished = asyncio.Event()
         try:
             await self._start()
             async for batch in self._history():
