@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import contextlib
+
 import os
 import subprocess
 import sys
@@ -32,6 +32,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
+from console.compat import aclosing  # noqa: E402
 from console.tail import Follower  # noqa: E402
 
 LINE = ("2026-11-24 10:15:03.123 smtpsrvr[2817] I-MTA_SMTP-Connection: "
@@ -77,7 +78,7 @@ async def measure(path: Path, lines: int) -> dict:
     first = counted = None
     first_line = None
     follower = Follower([str(path)], lines=lines)
-    async with contextlib.aclosing(follower.batches()) as batches:
+    async with aclosing(follower.batches()) as batches:
         async for batch in batches:
             if first is None and batch.lines:
                 first = time.perf_counter() - started

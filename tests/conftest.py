@@ -3,6 +3,7 @@ fixtures belong next to the tests that use them."""
 
 from __future__ import annotations
 
+import asyncio
 import sys
 from pathlib import Path
 
@@ -64,6 +65,24 @@ def make_app(catalog, themes):
 
     def make(*, cat=None, theme: str = "smtp-dark", history: int = 100_000, clock=None, source=None,
              notify: bool = True):
+        _loop_for_39(loops)
         return ConsoleApp(catalog=cat or catalog, themes=themes, theme=theme, history=history, source=source,
                           clock=clock or FrozenClock(), notify=notify)
-    return make
+    loops: list = []
+    yield make
+    for loop in loops:
+        loop.close()
+        asyncio.set_event_loop(None)
+
+
+def _loop_for_39(loops: list) -> None:
+    """On 3.9 an asyncio lock binds the current loop when it is made (Textual's widgets make some in
+    __init__) and App.run runs that loop: an app built outside a running loop (snap_compare) gets a
+    fresh one, as `smtp-console` on 3.9 does (launch builds the app, then runs it)."""
+    if sys.version_info >= (3, 10):
+        return
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        loops.append(asyncio.new_event_loop())
+        asyncio.set_event_loop(loops[-1])

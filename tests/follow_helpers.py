@@ -9,6 +9,7 @@ import time
 from collections.abc import Callable
 
 from console.tail import Batch, Follower, RawLine, SourceState
+from console.compat import aclosing
 
 
 async def wait_for(cond: Callable[[], object], timeout: float = 10.0, what: str = "condition") -> None:
@@ -39,7 +40,7 @@ class Collector:
         return self
 
     async def _run(self) -> None:
-        async with contextlib.aclosing(self.follower.batches()) as batches:
+        async with aclosing(self.follower.batches()) as batches:
             async for batch in batches:
                 self.batches.append(batch)
                 self.lines.extend(batch.lines)

@@ -29,8 +29,15 @@ class FakeSource:
     holds and when it arrives; states() is the full picture, Batch.states only what changed."""
 
     def __init__(self) -> None:
-        self.queue: asyncio.Queue = asyncio.Queue()
+        self._queue: asyncio.Queue | None = None
         self._states: dict[str, SourceState] = {}
+
+    @property
+    def queue(self) -> asyncio.Queue:
+        """Made on first use, inside the test's loop (on 3.9 a queue binds the loop current when made)."""
+        if self._queue is None:
+            self._queue = asyncio.Queue()
+        return self._queue
 
     def states(self) -> dict[str, SourceState]:
         return dict(self._states)

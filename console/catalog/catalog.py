@@ -6,9 +6,10 @@ import re
 from dataclasses import dataclass, field
 
 from console.catalog.template import Template
+from console.compat import SLOTS
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, **SLOTS)
 class Severity:
     """A severity as severities.yaml declares it. `key` and `mono` are what the site chose for a
     front end, kept here as plain strings beside the rest of the severity (one entry per severity, in
@@ -28,7 +29,7 @@ class Severity:
     mono: str = ""         # style words without colour (NO_COLOR): bold, reverse, underline...
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, **SLOTS)
 class EventDef:
     facility: str
     name: str
@@ -50,7 +51,7 @@ class EventDef:
         return None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, **SLOTS)
 class Layout:
     name: str
     regex: re.Pattern[str]
@@ -60,13 +61,13 @@ class Layout:
     file: str
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, **SLOTS)
 class TimestampRule:
     time: str
     regex: re.Pattern[str]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, **SLOTS)
 class GenericRule:
     token: re.Pattern[str]
     timestamps: tuple[TimestampRule, ...]

@@ -5,10 +5,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from console.compat import SLOTS
+
 _PLACEHOLDER = re.compile(r"%(\d+)")
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, **SLOTS)
 class Template:
     text: str
     numbers: tuple[int, ...]  # the %N in order of appearance

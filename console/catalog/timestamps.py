@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from console.compat import fromisoformat
+
 _MONTHS = {m: i for i, m in enumerate(
     ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"], 1)}
 
@@ -16,7 +18,7 @@ def parse_time(text: str | None, kind: str | None, *, now: datetime | None = Non
         return None
     try:
         if kind == "iso":
-            return datetime.fromisoformat(text.replace(",", "."))
+            return fromisoformat(text.replace(",", "."))
         if kind == "syslog":
             return _syslog(text, now)
     except (ValueError, OverflowError):

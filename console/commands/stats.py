@@ -26,6 +26,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from console.catalog.catalog import Catalog
+from console.compat import POSSESSIVE
 from console.errors import DataError
 from console.tail.whole_files import DEFAULT_MAX_LINE
 
@@ -61,7 +62,8 @@ class Counts:
 #   each run (+) is written {R}, made {1,128}+: bounded, so that a match ends within
 #   FAST_MIN_LINE bytes (a longer field just makes the line odd), and possessive: every
 #   run is followed by a byte its class excludes, so backtracking into it can never
-#   succeed, and not trying is ~10% faster.
+#   succeed, and not trying is ~10% faster. Python 3.9 and 3.10 have no possessive runs:
+#   there {R} is a plain {1,128}, which for that same reason matches exactly the same lines.
 # Each layout's tail `:? ?(?P<message>.*)$` matches whatever follows the event, so the
 # prefix and the token decide the match. The token is captured whole: b"L-FAC-EVT".
 
@@ -84,7 +86,7 @@ _FAST: dict[str, bytes] = {
     r":? ?(?P<message>.*)$":
         rb"[A-Z][a-z][a-z] [ 0-9][0-9] [0-9][0-9]:[0-9][0-9]:[0-9][0-9]" + _SYSLOG_TAIL,
 }
-_RUN = rb"{1,128}+"
+_RUN = rb"{1,128}+" if POSSESSIVE else rb"{1,128}"
 FAST_MIN_LINE = 1024       # with a smaller max_line every line takes the odd-line path
 
 _NONE = (None, None, None)

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import sys
 import time
-from bisect import bisect_left
 from typing import Callable
 from collections import Counter, deque
 from operator import attrgetter
@@ -19,6 +18,7 @@ from dataclasses import dataclass, field, replace
 from console.model.acks import AckChoices, Acks
 from console.model.caller import caller_of
 from console.catalog.catalog import Catalog
+from console.compat import bisect_left_by
 from console.decode.event import Event
 from console.model.textfilter import TextFilter, compile_filter
 
@@ -104,7 +104,7 @@ class View:
 
     def _first_at(self, seq: int) -> int:
         """Position in _items of the first event with seq >= seq: the view is in seq order."""
-        return bisect_left(self._items, seq, lo=self._start, key=_SEQ)
+        return bisect_left_by(self._items, seq, self._start, _SEQ)
 
     def index_of_seq(self, seq: int) -> int | None:
         pos = self._first_at(seq)
@@ -119,7 +119,7 @@ class View:
 
 def _swap(items: list[Event], lo: int, old: Event, new: Event, passes: bool) -> int:
     """In a list in seq order: replace old by new, drop old, or insert new where old would be."""
-    pos = bisect_left(items, old.seq, lo=lo, key=_SEQ)
+    pos = bisect_left_by(items, old.seq, lo, _SEQ)
     here = pos < len(items) and items[pos].seq == old.seq
     if here and passes:
         items[pos] = new

@@ -1,7 +1,7 @@
 """Follows M-Switch event logs as they are written and delivers their raw lines (never imports textual).
 
     follower = Follower(["/var/isode/log/mta-event*.log"], lines=1000)
-    async with contextlib.aclosing(follower.batches()) as batches:
+    async with aclosing(follower.batches()) as batches:  # console.compat's: contextlib's, on 3.9 too
         async for batch in batches:
             ...  # batch.lines: list[RawLine], batch.states: list[SourceState], batch.backfill
 

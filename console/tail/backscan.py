@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from console.compat import SLOTS
+
 from console.tail.disk import FileReader, LogFile, read_blocks_forward
 
 BACK_BLOCK = 64 * 1024
@@ -12,7 +14,7 @@ BACK_BLOCK = 64 * 1024
 EXACT_LINENO_LIMIT = 8 * 1024 * 1024
 
 
-@dataclass(slots=True)
+@dataclass(**SLOTS)
 class TailStart:
     start: int  # offset where reading begins
     lines: int  # lines the region [start, size) will yield (a final file's unterminated tail counts)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from console.compat import SLOTS
+
 # Every value SourceState.state can take, so consumers can match on them without guessing.
 WAITING = "waiting"
 FOLLOWING = "following"
@@ -17,7 +19,7 @@ ENDED = "ended"
 STATES = (WAITING, FOLLOWING, ROTATED, TRUNCATED, DELETED, UNREADABLE, NOT_A_FILE, ENDED)
 
 
-@dataclass(slots=True)
+@dataclass(**SLOTS)
 class RawLine:
     """One line exactly as it is in the file: bytes, because decoding is the decoder's business."""
 
@@ -35,7 +37,7 @@ class RawLine:
     numbering: int = 0
 
 
-@dataclass(slots=True)
+@dataclass(**SLOTS)
 class SourceState:
     """The health of one source, phrased for a status bar."""
 
@@ -55,7 +57,7 @@ class Renumbered:
     offset: int | None
 
 
-@dataclass(slots=True)
+@dataclass(**SLOTS)
 class Batch:
     """Everything that happened during one wake-up, so the consumer redraws once, not once per line."""
 

@@ -80,7 +80,7 @@ class Follower:
         self._wake: Optional[asyncio.Event] = None
         self._gen: Optional[AsyncGenerator[Batch, None]] = None
         self._stop = False
-        self._finished = asyncio.Event()
+        self._finished: Optional[asyncio.Event] = None  # made in the loop that runs us (3.9 binds one)
         self._closed = False
         self.sleeps = 0  # how often following went to sleep until a change (or a deadline) woke it
 
@@ -198,6 +198,7 @@ class Follower:
             yield Batch([], self._board.take(), backfill=True, renumbered=self._renumber.settle([]))
 
     async def _run(self) -> AsyncGenerator[Batch, None]:
+        self._finished = asyncio.Event()
         try:
             await self._start()
             async for batch in self._history():

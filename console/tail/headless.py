@@ -5,12 +5,12 @@ lines before the history are counted (console.tail.renumber); that takes about a
 
 from __future__ import annotations
 
-import contextlib
 from collections import deque
 from collections.abc import Callable
 
 from console.tail.follower import Follower
 from console.tail.contract import RawLine, Renumbered, SourceState
+from console.compat import aclosing
 
 
 class InOrderExact:
@@ -76,7 +76,7 @@ async def follow_print(
     history: deque = deque(maxlen=max(lines, 1) if lines else 0)
     live = False
     try:
-        async with contextlib.aclosing(follower.batches()) as batches:
+        async with aclosing(follower.batches()) as batches:
             async for batch in batches:
                 for state in batch.states:
                     emit_state(state)

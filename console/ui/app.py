@@ -7,7 +7,6 @@ from the catalogue; the widgets draw."""
 
 from __future__ import annotations
 
-import contextlib
 import gc
 import time
 from typing import Callable, Iterable
@@ -40,6 +39,7 @@ from console.ui.keys import BASE_BINDINGS, ConsoleKeys
 from console.ui.severity_styles import SeverityStyles
 from console.ui.status_bar import Pacer, StatusBar, progress_note
 from console.ui.theme_bridge import to_textual
+from console.compat import aclosing
 
 STATUS_EVERY = 2.0  # while lines flow the header's counts are drawn this often (at once after a quiet spell)
 
@@ -131,7 +131,7 @@ class ConsoleApp(FilterActions, AlertActions, ExitOnRequest, App[int]):
     # -- feeding --------------------------------------------------------------------------
     @work(exclusive=True, group="feed")
     async def _feed(self) -> None:
-        async with contextlib.aclosing(self.source.batches()) as batches:
+        async with aclosing(self.source.batches()) as batches:
             async for batch in batches:
                 self.ingest_batch(batch)
         self.intake.backfilling = False

@@ -65,6 +65,7 @@ def assert_one_line_error(proc, *words: str) -> str:
 
 # -- decode ------------------------------------------------------------------------------------
 
+@pytest.mark.smoke
 def test_decode_text(run, log):
     proc = run("decode", log.name)
     assert proc.returncode == 0, err(proc)
@@ -81,6 +82,7 @@ def test_decode_text(run, log):
     assert "(unparsed)" in lines[3] and "unknown" in lines[3] and UNPARSED in lines[3]
 
 
+@pytest.mark.smoke
 def test_decode_json(run, log):
     proc = run("decode", "--json", log.name)
     assert proc.returncode == 0, err(proc)
@@ -167,6 +169,7 @@ def test_decode_output_is_inert_on_a_terminal(run, tmp_path):
 
 # -- stats -------------------------------------------------------------------------------------
 
+@pytest.mark.smoke
 def test_stats_json(run, log):
     proc = run("stats", "--json", log.name)
     assert proc.returncode == 0, err(proc)
@@ -188,6 +191,7 @@ def test_stats_json_from_stdin(run):
     assert sum(doc["by_severity"].values()) == 12
 
 
+@pytest.mark.smoke
 def test_stats_text(run, log):
     proc = run("stats", log.name)
     assert proc.returncode == 0, err(proc)
@@ -198,6 +202,7 @@ def test_stats_text(run, log):
 
 # -- catalog -----------------------------------------------------------------------------------
 
+@pytest.mark.smoke
 def test_catalog_list(run, catalog):
     proc = run("catalog")
     assert proc.returncode == 0, err(proc)
@@ -222,6 +227,7 @@ def test_catalog_json_list(run, catalog):
 
 @pytest.mark.parametrize("query", ["Connection", "102", "I-MTA_SMTP-Connection",
                                    "MTA_SMTP-Connection", "connection"])
+@pytest.mark.smoke
 def test_catalog_one_entry(run, query):
     proc = run("catalog", query)
     assert proc.returncode == 0, err(proc)
@@ -280,6 +286,7 @@ def test_version(run, args):
     assert out(proc).strip() == f"smtp-console {__version__}"
 
 
+@pytest.mark.smoke
 @pytest.mark.parametrize("sub", ["decode", "stats"])
 def test_missing_file(run, sub):
     proc = run(sub, "no-such-file.log")

@@ -34,6 +34,7 @@ def installed_console_dir(tmp_path) -> Path:
     return where
 
 
+@pytest.mark.smoke
 def test_the_wheel_carries_catalog_and_themes(tmp_path):
     package = installed_console_dir(tmp_path)
     assert (package / "_data" / "catalog" / "mta_smtp.yaml").is_file()
@@ -41,6 +42,7 @@ def test_the_wheel_carries_catalog_and_themes(tmp_path):
     assert (package / "_data" / "themes" / "dark.yaml").is_file()
 
 
+@pytest.mark.smoke
 def test_installed_command_runs_from_another_directory(tmp_path):
     installed_console_dir(tmp_path)
     command = shutil.which("smtp-console", path=str(Path(sys.executable).parent))

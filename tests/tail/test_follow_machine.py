@@ -57,6 +57,7 @@ from hypothesis.stateful import RuleBasedStateMachine, precondition, rule, run_s
 from tail_helpers import open_fds_under
 
 from console.tail import Follower
+from console.compat import aclosing
 
 GRACE = 0.5  # rotate_grace
 PARTIAL_AFTER = 0.05
@@ -184,7 +185,7 @@ class FollowMachine(RuleBasedStateMachine):
 
     async def _consume(self) -> None:
         assert self.follower is not None
-        async with contextlib.aclosing(self.follower.batches()) as batches:
+        async with aclosing(self.follower.batches()) as batches:
             async for batch in batches:
                 if not batch.backfill:
                     self.live = True

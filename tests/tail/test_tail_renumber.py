@@ -77,7 +77,7 @@ async def test_a_small_prefix_is_counted_before_the_history_is_delivered(tmp_pat
 async def test_the_console_model_fed_by_the_follower_holds_the_numbers_grep_n_gives(tmp_path, catalog):
     """Follower -> Intake -> EventModel, as the console runs it: after the count, held events
     and the status text agree with grep -n and wc -l."""
-    import contextlib
+    from console.compat import aclosing
 
     from console.decode.decoder import Decoder
     from console.decode.pipeline import BatchDecoder
@@ -90,7 +90,7 @@ async def test_the_console_model_fed_by_the_follower_holds_the_numbers_grep_n_gi
     follower = Follower([str(log)], lines=1000)
     intake = Intake(EventModel(catalog), BatchDecoder(Decoder(catalog)), follower)
     seen_provisional = False
-    async with contextlib.aclosing(follower.batches()) as batches:
+    async with aclosing(follower.batches()) as batches:
         async for batch in batches:
             decoded = intake.decode(batch)
             intake.add(decoded.events, following=True, live=not decoded.backfill)

@@ -41,6 +41,7 @@ async def start(app, pilot, events, *, live: bool = False) -> None:
 
 # -- the list ------------------------------------------------------------------------------
 
+@pytest.mark.smoke
 async def test_one_row_per_event_with_every_column(make_app, sim, decode):
     app = make_app()
     events = decode(traffic(sim, 30))

@@ -13,6 +13,10 @@ from pathlib import Path
 
 import pytest
 
+# import-linter 2.17 (older ones stop at the wildcard contract) needs Python 3.11; the import graph it
+# reads from the source is the same whatever Python runs the tests.
+pytestmark = pytest.mark.skipif(sys.version_info < (3, 11), reason="import-linter 2.17 needs Python 3.11+")
+
 LINT = "import sys; from importlinter.cli import lint_imports_command; sys.exit(lint_imports_command())"
 
 

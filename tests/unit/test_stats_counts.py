@@ -84,6 +84,7 @@ def _same(got: dict, want: dict) -> None:
     assert got["by_event"] == want["by_event"]
 
 
+@pytest.mark.smoke
 @pytest.mark.parametrize("index", range(len(LAYOUTS)), ids=list(LAYOUTS))
 def test_counts_equal_a_per_line_decode(logs, catalog, index):
     path = logs[index]
