@@ -225,13 +225,7 @@ class Follower:
                 lines, more = await self._read_pass(budget) if budget > 0 else ([], True)
                 if self._stop:
                     return
-                if self._carry:
-                    lines = self._carry + lines
-                    self._carry = []
-                if len(lines) > self._max_batch:
-                    self._carry = lines[self._max_batch :]
-                    del lines[self._max_batch :]
-                    more = True
+                lines, more = self._cap(lines, more)
                 states = self._board.take()
                 renumbered = self._renumber.settle(lines)
                 if lines or states or first or renumbered:
@@ -248,6 +242,17 @@ class Follower:
         finally:
             await self._cleanup()
             self._finished.set()
+
+    def _cap(self, lines: list, more: bool) -> tuple:
+        """Lines carried from the last pass first; past max_batch they wait for the next batch."""
+        if self._carry:
+            lines = self._carry + lines
+            self._carry = []
+        if len(lines) > self._max_batch:
+            self._carry = lines[self._max_batch:]
+            del lines[self._max_batch:]
+            more = True
+        return lines, more
 
     async def _cleanup(self) -> None:
         if self._closed:
