@@ -8,15 +8,22 @@ import os
 from typing import Mapping, Optional, TextIO
 
 
-def console_refusal(stdout: TextIO, environ: Mapping[str, str] = os.environ) -> Optional[str]:
-    """One line saying why the console will not start and what to run instead, or None."""
+def console_refusal(stdout: TextIO, environ: Mapping[str, str] = os.environ,
+                    stderr: Optional[TextIO] = None) -> Optional[str]:
+    """One line saying why the console will not start and what to run instead, or None. The screen
+    is drawn on standard error (Textual's way), so both must be the terminal."""
     hint = "for events as lines use `smtp-console decode` (-f to follow, -n N for the last N)"
     if environ.get("TERM", "") == "dumb":
         return f"TERM=dumb: this terminal cannot draw the console; {hint}"
-    try:
-        tty = stdout.isatty()
-    except (AttributeError, ValueError):
-        tty = False
-    if not tty:
+    if not _tty(stdout):
         return f"standard output is not a terminal: the console draws a screen; {hint}"
+    if stderr is not None and not _tty(stderr):
+        return f"standard error is not a terminal: the console draws its screen there; {hint}"
     return None
+
+
+def _tty(stream: TextIO) -> bool:
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError):
+        return False

@@ -22,7 +22,7 @@ from console.decode.pipeline import BatchDecoder
 from console.decode.event import Event
 from console.live.intake import Intake, Notices
 from console.model.events import DEFAULT_HISTORY_BYTES, EventModel
-from console.safe_text import for_screen
+from console.safe_text import for_screen, visible
 from console.tail.source import LineSource
 from console.tail.contract import Batch
 from console.themes_data import DEFAULT_THEME, ThemeData
@@ -258,7 +258,8 @@ class ConsoleApp(FilterActions, AlertActions, ExitOnRequest, App[int]):
         ev = self.event_list.current
         if ev is None:
             return
-        self.copy_to_clipboard(ev.raw)  # sent base64-encoded (OSC 52): inert on the terminal
+        # controls escaped: the line is partly a stranger's, and a paste into a shell must not run it
+        self.copy_to_clipboard(visible(ev.raw))  # sent base64-encoded (OSC 52): inert on the terminal
         self.notify(f"Line {ev.line_text} of {for_screen(ev.source)} sent to the terminal's clipboard"
                     " (OSC 52; a terminal may refuse it)", markup=False)
 

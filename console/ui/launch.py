@@ -41,7 +41,7 @@ def launch(args, config: dict, catalog: Catalog) -> int:
         if "-" in paths:
             raise DataError("-: the console reads its keys from the terminal; for standard input use"
                             " `smtp-console decode --follow -`")
-    refusal = console_refusal(sys.stdout)
+    refusal = console_refusal(sys.stdout, stderr=sys.__stderr__)
     if refusal:  # after the options were checked: a mistake in them is said first
         raise DataError(refusal)
     demo, title = None, "smtp-console"

@@ -126,6 +126,23 @@ def test_the_console_into_a_file_or_on_a_dumb_terminal_points_to_decode(run, tmp
     assert time.monotonic() - started < 30
 
 
+def test_the_console_with_its_screen_sent_away_says_so(tmp_path, env):
+    """`smtp-console 2>/dev/null`: the screen is drawn on standard error; a terminal on standard
+    output alone would show a blank screen."""
+    import pty
+    master, slave = pty.openpty()
+    try:
+        proc = subprocess.run([sys.executable, "-m", "console", "--demo"], cwd=tmp_path,
+                              env={**env, "TERM": "xterm-256color"}, stdin=slave, stdout=slave,
+                              stderr=subprocess.PIPE, timeout=60)
+    finally:
+        os.close(slave)
+        os.close(master)
+    err = proc.stderr.decode()
+    assert proc.returncode == 2 and err.count("\n") == 1, err
+    assert "standard error is not a terminal" in err and "smtp-console decode" in err
+
+
 def test_a_mistake_in_the_options_is_still_said_first(run):
     proc = run("--theme", "purple", "/nonexistent.log")
     assert proc.returncode == 2 and "purple" in proc.stderr.decode()

@@ -6,6 +6,8 @@ import re
 
 from textual.content import Content
 
+from console.safe_text import visible
+
 from .conftest import (HOSTILE, SIZE, list_rows, panel_text, record_notifications, screen_lines, screen_text,
                        settle, traffic)
 
@@ -69,7 +71,7 @@ async def test_hostile_line_is_shown_literally_in_the_list_and_the_panel(make_ap
         await pilot.press("y", "a", "enter")
         await settle(pilot)
         assert app.is_running and app.return_code is None
-        assert app.clipboard == HOSTILE  # y copies the raw line as it was, for the operator's own use
+        assert app.clipboard == visible(HOSTILE)  # y copies the line with its controls escaped: a paste runs nothing
 
 
 async def test_hostile_critical_notification_is_literal(make_app, decode):

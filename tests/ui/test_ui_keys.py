@@ -8,6 +8,8 @@ import time
 
 import pytest
 
+from console.safe_text import visible
+
 from textual.widgets import Input
 
 from console.demo.simulator import Simulator
@@ -577,11 +579,11 @@ async def test_y_copies_the_raw_line(make_app, decode, catalog, sim):
         calls = record_notifications(app)
         await start(app, pilot, events)
         await pilot.press("y")
-        assert app.clipboard == raw
+        assert app.clipboard == visible(raw)
         assert calls and calls[-1][0] == ("Line 6 of mta\\e]0;x\\x07.log sent to the terminal's clipboard"
                                           " (OSC 52; a terminal may refuse it)")
         await pilot.press("up", "y")
-        assert app.clipboard == events[-2].raw
+        assert app.clipboard == visible(events[-2].raw)
 
 
 async def test_q_quits_with_return_code_0(make_app, sim, decode):
