@@ -54,6 +54,7 @@ class ConsoleApp(FilterActions, AlertActions, ExitOnRequest, App[int]):
     #main { height: 1fr; }
     #main.narrow { layout: vertical; }
     #main.narrow DetailPanel { width: 100%; min-width: 0; height: 60%; }
+    Screen.-maximized-view DetailPanel.-maximized { width: 100% !important; height: 100% !important; }
     """
     BINDINGS = BASE_BINDINGS  # and, per instance, the catalogue's severity keys (ConsoleKeys)
 
@@ -84,6 +85,7 @@ class ConsoleApp(FilterActions, AlertActions, ExitOnRequest, App[int]):
         self.panel = DetailPanel(catalog, self.styles_by_theme, is_acked=self.model.is_acked, id="panel")
         self.status = StatusBar(id="status")
         self.filter_bar = FilterBar(id="filter")
+        self._follow_after_panel = False  # the panel paused following: Esc goes on following
         self.alert_line = AlertLine(id="alert")
         self.note_line = NoteLine(id="note")
         # the counts agree with the list a moment after a batch, but a flow of batches redraws
@@ -230,6 +232,10 @@ class ConsoleApp(FilterActions, AlertActions, ExitOnRequest, App[int]):
         if self.panel.is_open and self.screen.maximized is None:
             self.screen.maximize(self.panel, container=False)
             return
+        # the event being read stays put: following pauses while the panel is open, and goes on
+        # when Esc closes it
+        self._follow_after_panel = self.event_list.following
+        self.event_list.set_following(False)
         self.panel.add_class("open")
         self.panel.show(self.event_list.current)
 
@@ -240,6 +246,9 @@ class ConsoleApp(FilterActions, AlertActions, ExitOnRequest, App[int]):
         elif self.panel.is_open:
             self.panel.remove_class("open")
             self.event_list.focus()
+            if self._follow_after_panel:
+                self._follow_after_panel = False
+                self.event_list.set_following(True)
         elif self.model.filter.narrowed:
             self.model.remember_filter()
             self.model.clear_narrowing()

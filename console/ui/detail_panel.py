@@ -106,6 +106,7 @@ class DetailPanel(VerticalScroll):
         self._is_acked = is_acked
         self.severity_styles = styles  # the theme's: the app sets them again when the theme changes
         self.body = Static("", id="detail-body")
+        self._shown: Optional[Event] = None  # the event shown, to start another one at its top
         self.border_title = "Event"
 
     def compose(self):
@@ -126,6 +127,9 @@ class DetailPanel(VerticalScroll):
         if ev is None:
             self.body.update(Text("No event selected.", style="italic"))
             return
+        if ev is not self._shown:  # another event: read from its top
+            self._shown = ev
+            self.scroll_home(animate=False)
         # Content, not str: a str border title is parsed as markup, and a site layout may let any name in
         self.border_title = Content(for_screen(ev.full_name or "Unparsed line"))
         self.body.update(describe(ev, self.catalog, acked=acked, styles=self.severity_styles))

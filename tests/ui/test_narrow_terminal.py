@@ -7,7 +7,7 @@ import pytest
 
 from console.ui.keys import RESERVED_KEYS, ConsoleKeys
 
-from .conftest import FakeSource, list_rows, record_notifications, screen_lines, screen_text, settle, traffic, wait_until
+from .conftest import FakeSource, list_rows, panel_text, record_notifications, screen_lines, screen_text, settle, traffic, wait_until
 
 SMALL = (80, 24)
 
@@ -222,9 +222,27 @@ async def test_panel_at_80_columns_is_a_bottom_pane_then_full_screen(make_app, d
         await pilot.press("enter")
         await settle(pilot)
         assert app.screen.maximized is app.panel
+        assert app.panel.region.width == 80 and app.panel.region.height >= 20  # the whole screen
         await pilot.press("escape")
         await settle(pilot)
         assert app.screen.maximized is None and app.panel.is_open
+
+
+async def test_the_panel_holds_its_event_while_lines_come_and_esc_follows_again(make_app, decode):
+    app = make_app()
+    async with app.run_test(size=SMALL) as pilot:
+        await start(app, pilot, decode([line("E", "SPFfail", f"reader {i}") for i in range(5)]))
+        assert app.event_list.following
+        await pilot.press("enter")
+        await settle(pilot)
+        shown = app.event_list.current
+        assert not app.event_list.following and "reader 4" in panel_text(app)
+        app.ingest(decode([line("I", "Connection", "newer")], first=6))
+        await settle(pilot)
+        assert app.event_list.current is shown and "reader 4" in panel_text(app)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert app.event_list.following and "newer" in app.event_list.current.message
 
 
 async def test_screenshot_goes_to_the_current_directory_and_says_where(make_app, decode, tmp_path,
