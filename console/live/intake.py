@@ -73,7 +73,7 @@ class Intake:
         return decoded
 
     def add(self, events: List[Event], *, following: bool, live: bool = True) -> Tuple[AddResult, Notices]:
-        """Events into the model. Notifications only for live events (not the history)."""
+        """Events into the model. The alert line takes the history's alerts too; notes only live ones."""
         result = self.model.add(events)
         self._coverage.saw(events)
         if live:  # the history read at start is no rate: 100,000 lines in a second are not 100,000 ev/s
@@ -81,9 +81,9 @@ class Intake:
         if not following:
             self.new_while_paused += result.visible
         notices = Notices()
-        if live and result.notify:
+        if result.notify:  # the alert line says the history's alerts too; a note is for live ones
             self.alerts.add(result.notify)
-            if self.notifying:
+            if live and self.notifying:
                 notices = Notices(*self.limiter.admit(result.notify))
         return result, notices
 

@@ -51,6 +51,10 @@ class AlertActions:
         if muted is None:
             self.notify("A line with no event name cannot be muted.", markup=False)
             return
+        newest = self.intake.alerts.newest
+        if muted and newest is not None and newest.full_name == ev.full_name:
+            self.intake.alerts.dismiss()  # a muted name raises nothing, so its alert line goes too
+            self.draw_alert()
         said = "Muted" if muted else "No longer muted"
         self.notify(for_screen(f"{said}: {ev.full_name} (m again undoes it)"), markup=False)
         self._acked()

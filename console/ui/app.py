@@ -156,7 +156,7 @@ class ConsoleApp(FilterActions, AlertActions, ExitOnRequest, App[int]):
             if result.reshaped:  # it entered or left the view: rows moved, the cursor stays on its event
                 self.event_list.view_rebuilt()
             self.panel.follow(self.event_list.current)
-        if live and result.notify:
+        if result.notify:  # the history's alerts too: an operator opens the console because of them
             self.draw_alert()
         self._notify(notices)
         self.header.soon()

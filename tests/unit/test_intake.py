@@ -160,6 +160,15 @@ def test_notifications_for_live_severe_events_only_and_bursts_summed_up(intake, 
     assert intake.tick().texts() == [("", "and 3 more critical/fatal events")]
 
 
+def test_the_history_alerts_reach_the_alert_line_but_raise_no_note(intake):
+    """An operator opens the console because something is wrong: the alerts already in the log
+    are on the alert line (and `!` finds them), without a note each."""
+    history = intake.decoding.events([raw(INFO, 1), raw(FATAL, 2), raw(FATAL, 3)])
+    _, notices = intake.add(history, following=True, live=False)
+    assert notices.texts() == []
+    assert intake.alerts.showing and intake.alerts.newest.line == 3 and intake.alerts.repeats == 2
+
+
 def test_notification_text_is_inert_and_short(intake):
     hostile = TS + "F-MTA_SMTP-Fatal: \x1b[2J [b]x[/b] " + "y" * 400
     _, notices = intake.add(intake.decoding.events([raw(hostile, 1)]), following=True)
