@@ -95,12 +95,13 @@ def format_entry(ev: EventDef, catalog: Catalog) -> str:
 
 def format_table(catalog: Catalog) -> str:
     rows = sorted(catalog.events.values(), key=lambda e: (e.facility, e.id))
-    out = [f"{'ID':>4}  {'L':1}  {'SEVERITY':<9} {'EVENT':<24} DESCRIPTION"]
+    wide = max([24, *(len(ev.facility) + 1 + len(ev.name) for ev in rows)])  # a long name keeps its gap
+    out = [f"{'ID':>4}  {'L':1}  {'SEVERITY':<9} {'EVENT':<{wide}} DESCRIPTION"]
     for ev in rows:
         sev = catalog.severity(ev.severity)
         desc = ev.description if len(ev.description) <= 70 else ev.description[:69] + "…"
         mark = " *" if ev.release == "newer" else ""
-        out.append(visible(f"{ev.id:>4}  {sev.letter}  {sev.name:<9} {ev.facility + '-' + ev.name:<24}"
+        out.append(visible(f"{ev.id:>4}  {sev.letter}  {sev.name:<9} {ev.facility + '-' + ev.name:<{wide}}"
                            f" {desc}{mark}"))
     if any(ev.release == "newer" for ev in rows):
         out.append("* from Isode's newer release: no parameters or action published")

@@ -210,6 +210,10 @@ def test_catalog_list(run, catalog):
     for ev in catalog.events.values():
         assert f"{ev.facility}-{ev.name}" in text
     assert f"{len(catalog.events)} events" in text
+    # the descriptions start in one column, the longest name included
+    rows = [line for line in text.splitlines() if re.match(r"\s*\d+  ", line)]
+    column = text.splitlines()[0].index("DESCRIPTION")
+    assert rows and all(row[column - 1] == " " and row[column] != " " for row in rows), rows
     row = [ln for ln in text.splitlines() if "MTA_SMTP-Connection" in ln]
     assert len(row) == 1 and "102" in row[0] and "info" in row[0]
 
