@@ -17,8 +17,9 @@ class AlertActions:
         if ev is None:
             return
         acked = self.model.toggle_ack(ev)
-        if not acked:
-            self.notify("Acknowledgement taken back", markup=False)
+        # said either way: the note line keeps the newest word, and a stale "taken back" would mislead
+        self.notify("Acknowledged (a again takes it back)" if acked else "Acknowledgement taken back",
+                    markup=False)
         self._acked()
 
     def action_ack_similar(self) -> None:

@@ -72,11 +72,12 @@ async def test_a_source_in_trouble_stays_in_the_header(make_app, sim, decode):
 async def test_a_toggles_and_A_undoes_when_all_were(make_app, decode):
     app = make_app()
     async with app.run_test(size=SMALL) as pilot:
+        calls = record_notifications(app)
         await start(app, pilot, decode([line("E", "Error", f"e{i}") for i in range(3)]))
         await pilot.press("a")
-        assert app.model.unacked == 2
+        assert app.model.unacked == 2 and calls[-1][0].startswith("Acknowledged")
         await pilot.press("a")
-        assert app.model.unacked == 3
+        assert app.model.unacked == 3 and calls[-1][0] == "Acknowledgement taken back"
         await pilot.press("A")
         assert app.model.unacked == 0
         await pilot.press("A")
