@@ -1,0 +1,257 @@
+"""The held events, stored compactly: their text in one arena of byte chunks, the rest in arrays.
+
+An Event object costs about 450 bytes beyond its line; a million of them took 550 MB. Here a held
+event costs its line's UTF-8 bytes plus ~40 bytes of columns, and an Event is built again from its
+line (the decoder is deterministic) only when someone reads it: the rows on screen, the panel, a
+filter that needs parameters. The newest events read are cached, so a row on screen stays one object.
+Rows are numbered by seq, without gaps: row i holds seq `first + i`.
+"""
+
+from __future__ import annotations
+
+from array import array
+from collections import OrderedDict
+from typing import Iterator, List, Optional, Tuple
+
+from console.catalog.catalog import Severity
+from console.decode.decoder import Decoder
+from console.decode.event import Event
+
+CHUNK = 1 << 18          # arena chunk: a chunk is freed once none of its rows is held
+CACHE = 2048             # events built from rows, kept (the screen, the panel, recent arrivals)
+CACHE_LINE = 2048        # longer lines are built again when read, not kept: the cache stays small
+ROW_BYTES = 56           # what a row costs in the arrays (34 bytes, and their growth room), beyond its text
+_CUT, _PARTIAL = 1, 2
+Name = Optional[Tuple[str, str]]
+
+
+class _Interned:
+    """Small ids for values that repeat on every line (event names, sources)."""
+
+    def __init__(self, first=None) -> None:
+        self.values: list = [first]
+        self._ids: dict = {first: 0}
+
+    def id(self, value) -> int:
+        i = self._ids.get(value)
+        if i is None:
+            i = self._ids[value] = len(self.values)
+            self.values.append(value)
+        return i
+
+
+class EventStore:
+    def __init__(self, decoder: Decoder, cache: int = CACHE) -> None:
+        self._decode = decoder.decode_text
+        catalog = decoder.catalog
+        self.severities: List[Severity] = list(catalog.severities)
+        if catalog.unknown not in self.severities:
+            self.severities.append(catalog.unknown)
+        self._sev_ids = {id(s): i for i, s in enumerate(self.severities)}
+        self._names = _Interned()
+        self._sources = _Interned("")
+        self.first = 1          # seq of row 0
+        self._start = 0         # rows before this index are gone (deleted in bulk, now and then)
+        self._chunk, self._off, self._len = array("I"), array("I"), array("I")
+        self._sev, self._name, self._src = array("B"), array("I"), array("I")
+        self._line, self._numbering, self._flags = array("q"), array("I"), array("B")
+        self._columns = (self._chunk, self._off, self._len, self._sev, self._name, self._src,
+                         self._line, self._numbering, self._flags)
+        self._chunks: dict[int, bytearray] = {0: bytearray()}
+        self._live: dict[int, int] = {0: 0}  # held rows whose text is in each chunk
+        self._cur = 0
+        self._cache: OrderedDict[int, Event] = OrderedDict()
+        self._cache_size = max(1, cache)
+        self.text_bytes = 0     # UTF-8 bytes of the held lines
+
+    # -- size -------------------------------------------------------------------------------
+    def __len__(self) -> int:
+        return len(self._sev) - self._start
+
+    @property
+    def last(self) -> int:
+        """seq of the newest row (first - 1 when empty)."""
+        return self.first + len(self) - 1
+
+    def holds(self, seq: int) -> bool:
+        return self.first <= seq <= self.last
+
+    def _row(self, seq: int) -> int:
+        if not self.first <= seq <= self.last:
+            raise IndexError(seq)
+        return seq - self.first + self._start
+
+    # -- writing ----------------------------------------------------------------------------
+    def _put_text(self, raw: str) -> Tuple[int, int, int]:
+        data = raw.encode("utf-8", "surrogatepass")
+        buf = self._chunks[self._cur]
+        if buf and len(buf) + len(data) > CHUNK:
+            self._cur += 1
+            buf = self._chunks[self._cur] = bytearray()
+            self._live[self._cur] = 0
+        off = len(buf)
+        buf += data
+        self._live[self._cur] += 1
+        self.text_bytes += len(data)
+        return self._cur, off, len(data)
+
+    def _release_text(self, chunk: int, size: int) -> None:
+        self.text_bytes -= size
+        left = self._live[chunk] = self._live[chunk] - 1
+        if not left and chunk != self._cur:
+            del self._chunks[chunk], self._live[chunk]
+
+    def append(self, ev: Event) -> int:
+        """Stores `ev` as the newest row; sets and returns its seq."""
+        chunk, off, size = self._put_text(ev.raw)
+        self._chunk.append(chunk)
+        self._off.append(off)
+        self._len.append(size)
+        self._sev.append(self._sev_id(ev.sev))
+        self._name.append(self._names.id((ev.facility, ev.event)) if ev.event is not None else 0)
+        self._src.append(self._sources.id(ev.source))
+        self._line.append(ev.line)
+        self._numbering.append(ev.numbering)
+        self._flags.append((_CUT if ev.cut else 0) | (_PARTIAL if ev.partial else 0))
+        ev.seq = self.last
+        self._remember(ev)
+        return ev.seq
+
+    def replace(self, seq: int, ev: Event) -> int:
+        """`ev` takes row `seq`'s place (a partial line completed). Returns the text size change."""
+        i = self._row(seq)
+        old = self._len[i]
+        self._release_text(self._chunk[i], old)
+        self._chunk[i], self._off[i], self._len[i] = self._put_text(ev.raw)
+        self._sev[i] = self._sev_id(ev.sev)
+        self._name[i] = self._names.id((ev.facility, ev.event)) if ev.event is not None else 0
+        self._src[i] = self._sources.id(ev.source)
+        self._line[i], self._numbering[i] = ev.line, ev.numbering
+        self._flags[i] = (_CUT if ev.cut else 0) | (_PARTIAL if ev.partial else 0)
+        ev.seq = seq
+        self._cache.pop(seq, None)
+        self._remember(ev)
+        return self._len[i] - old
+
+    def pop_first(self) -> int:
+        """Forgets the oldest row; returns its seq."""
+        i = self._start
+        self._release_text(self._chunk[i], self._len[i])
+        seq = self.first
+        self._cache.pop(seq, None)
+        self._start += 1
+        self.first += 1
+        n = len(self._sev)
+        if self._start > 65536 and self._start * 2 > n:
+            for col in self._columns:
+                del col[:self._start]
+            self._start = 0
+        return seq
+
+    def _sev_id(self, sev: Severity) -> int:
+        i = self._sev_ids.get(id(sev))
+        if i is None:  # a Severity made outside the catalogue this store knows: by name
+            i = next((j for j, s in enumerate(self.severities) if s.name == sev.name), None)
+            if i is None:
+                self.severities.append(sev)
+                i = len(self.severities) - 1
+            self._sev_ids[id(sev)] = i
+        return i
+
+    # -- reading a row without building an Event ---------------------------------------------
+    def raw(self, seq: int) -> str:
+        i = self._row(seq)
+        o = self._off[i]
+        return self._chunks[self._chunk[i]][o:o + self._len[i]].decode("utf-8", "surrogatepass")
+
+    def lines(self, seqs) -> Iterator[str]:
+        """The lines of those rows (held seqs, in any order), for passes over many rows."""
+        chunks, chunk, off, size = self._chunks, self._chunk, self._off, self._len
+        base = self._start - self.first
+        for seq in seqs:
+            i = seq + base
+            o = off[i]
+            yield chunks[chunk[i]][o:o + size[i]].decode("utf-8", "surrogatepass")
+
+    def sev_id(self, seq: int) -> int:
+        return self._sev[self._row(seq)]
+
+    def name_id(self, seq: int) -> int:
+        return self._name[self._row(seq)]
+
+    def severity(self, seq: int) -> Severity:
+        return self.severities[self._sev[self._row(seq)]]
+
+    def name(self, seq: int) -> Name:
+        """(facility, event), or None for a line with no event token."""
+        return self._names.values[self._name[self._row(seq)]]
+
+    def size(self, seq: int) -> int:
+        return self._len[self._row(seq)]
+
+    def partial(self, seq: int) -> bool:
+        return bool(self._flags[self._row(seq)] & _PARTIAL)
+
+    def rows(self, lo: int, hi: int) -> Iterator[Tuple[int, int, int]]:
+        """(seq, severity index, name id) of rows lo..hi-1 (seqs), for passes over many rows."""
+        base = self._start - self.first
+        return zip(range(lo, hi), self._sev[lo + base:hi + base], self._name[lo + base:hi + base])
+
+    def name_ids(self, names) -> set:
+        """The ids of those (facility, event) names that occur (for matching rows by name)."""
+        ids = self._names._ids
+        return {ids[n] for n in names if n in ids}
+
+    def severity_ids(self, names) -> set:
+        return {i for i, s in enumerate(self.severities) if s.name in names}
+
+    def name_of_id(self, i: int) -> Name:
+        return self._names.values[i]
+
+    # -- events -----------------------------------------------------------------------------
+    def event(self, seq: int) -> Event:
+        cache = self._cache
+        ev = cache.get(seq)
+        if ev is not None:
+            cache.move_to_end(seq)
+            return ev
+        i = self._row(seq)
+        flags = self._flags[i]
+        ev = self._decode(self.raw(seq), self._sources.values[self._src[i]], self._line[i],
+                          cut=bool(flags & _CUT))
+        ev.partial = bool(flags & _PARTIAL)
+        ev.numbering = self._numbering[i]
+        ev.seq = seq
+        self._remember(ev)
+        return ev
+
+    def _remember(self, ev: Event) -> None:
+        if len(ev.raw) > CACHE_LINE:
+            return
+        cache = self._cache
+        cache[ev.seq] = ev
+        if len(cache) > self._cache_size:
+            cache.popitem(last=False)
+
+    def renumber(self, token: int, offset: int) -> Tuple[int, List[Tuple[str, int]]]:
+        """Rows numbered under `token` get `offset` added and become exact. Returns how many, and
+        the (source, old line) of the partial rows among them (their key changes)."""
+        nums, lines, flags, srcs = self._numbering, self._line, self._flags, self._src
+        moved = []
+        n = 0
+        for i in range(self._start, len(nums)):
+            if nums[i] == token:
+                if flags[i] & _PARTIAL:
+                    moved.append((self._sources.values[srcs[i]], lines[i]))
+                lines[i] += offset
+                nums[i] = 0
+                n += 1
+        for ev in self._cache.values():
+            if ev.numbering == token:
+                ev.renumber(offset)
+        return n, moved
+
+    @property
+    def bytes(self) -> int:
+        """The memory the held rows take, as counted for --history-bytes."""
+        return self.text_bytes + ROW_BYTES * len(self)
