@@ -95,7 +95,7 @@ class _FilterJob:
         self.pos = max(self.pos, self.store.first)  # the cap dropped rows meanwhile
         deadline = None if budget is None else clock() + budget
         while self.pos < self.end:
-            hi = min(self.end, self.pos + self.slice)
+            hi = min(self.end, self.pos + (self.slice if budget is not None else 65536))
             began = clock()
             out.extend(select(self.pos, hi))
             self.pos = hi

@@ -9,6 +9,7 @@ Rows are numbered by seq, without gaps: row i holds seq `first + i`.
 
 from __future__ import annotations
 
+import zlib
 from array import array
 from collections import OrderedDict
 from typing import Iterator, List, Optional, Tuple
@@ -18,6 +19,9 @@ from console.decode.decoder import Decoder
 from console.decode.event import Event
 
 CHUNK = 1 << 18          # arena chunk: a chunk is freed once none of its rows is held
+OPEN_CHUNKS = 2          # full chunks kept as they are (recent lines are read most); older ones are
+                         # compressed: log text shrinks 5-8 times, and reading one back takes ~1 ms
+READ_BACK = 4            # compressed chunks kept decompressed after a read (scrolling, filters)
 CACHE = 2048             # events built from rows, kept (the screen, the panel, recent arrivals)
 CACHE_LINE = 2048        # longer lines are built again when read, not kept: the cache stays small
 ROW_BYTES = 56           # what a row costs in the arrays (34 bytes, and their growth room), beyond its text
@@ -41,7 +45,8 @@ class _Interned:
 
 
 class EventStore:
-    def __init__(self, decoder: Decoder, cache: int = CACHE) -> None:
+    def __init__(self, decoder: Decoder, cache: int = CACHE, chunk: int = CHUNK) -> None:
+        """cache: events kept once built; chunk: bytes of text per arena chunk (small in tests)."""
         self._decode = decoder.decode_text
         catalog = decoder.catalog
         self.severities: List[Severity] = list(catalog.severities)
@@ -57,11 +62,13 @@ class EventStore:
         self._line, self._numbering, self._flags = array("q"), array("I"), array("B")
         self._columns = (self._chunk, self._off, self._len, self._sev, self._name, self._src,
                          self._line, self._numbering, self._flags)
-        self._chunks: dict[int, bytearray] = {0: bytearray()}
+        self._chunks: dict[int, bytes] = {0: bytearray()}  # bytearray: as written; bytes: compressed
+        self._open: OrderedDict[int, bytes] = OrderedDict()  # compressed chunks read back lately
         self._live: dict[int, int] = {0: 0}  # held rows whose text is in each chunk
         self._cur = 0
         self._cache: OrderedDict[int, Event] = OrderedDict()
         self._cache_size = max(1, cache)
+        self._chunk_size = max(1, chunk)
         self.text_bytes = 0     # UTF-8 bytes of the held lines
 
     # -- size -------------------------------------------------------------------------------
@@ -85,7 +92,8 @@ class EventStore:
     def _put_text(self, raw: str) -> Tuple[int, int, int]:
         data = raw.encode("utf-8", "surrogatepass")
         buf = self._chunks[self._cur]
-        if buf and len(buf) + len(data) > CHUNK:
+        if buf and len(buf) + len(data) > self._chunk_size:
+            self._seal(self._cur - OPEN_CHUNKS)
             self._cur += 1
             buf = self._chunks[self._cur] = bytearray()
             self._live[self._cur] = 0
@@ -100,6 +108,26 @@ class EventStore:
         left = self._live[chunk] = self._live[chunk] - 1
         if not left and chunk != self._cur:
             del self._chunks[chunk], self._live[chunk]
+            self._open.pop(chunk, None)
+
+    def _seal(self, chunk: int) -> None:
+        buf = self._chunks.get(chunk)
+        if type(buf) is bytearray:
+            self._chunks[chunk] = zlib.compress(buf, 1)
+
+    def _text(self, chunk: int):
+        """A chunk's bytes, decompressed when it was compressed (the last few are kept)."""
+        buf = self._chunks[chunk]
+        if type(buf) is bytearray:
+            return buf
+        data = self._open.get(chunk)
+        if data is None:
+            data = self._open[chunk] = zlib.decompress(buf)
+            if len(self._open) > READ_BACK:
+                self._open.popitem(last=False)
+        else:
+            self._open.move_to_end(chunk)
+        return data
 
     def append(self, ev: Event) -> int:
         """Stores `ev` as the newest row; sets and returns its seq."""
@@ -162,16 +190,20 @@ class EventStore:
     def raw(self, seq: int) -> str:
         i = self._row(seq)
         o = self._off[i]
-        return self._chunks[self._chunk[i]][o:o + self._len[i]].decode("utf-8", "surrogatepass")
+        return self._text(self._chunk[i])[o:o + self._len[i]].decode("utf-8", "surrogatepass")
 
     def lines(self, seqs) -> Iterator[str]:
         """The lines of those rows (held seqs, in any order), for passes over many rows."""
-        chunks, chunk, off, size = self._chunks, self._chunk, self._off, self._len
+        chunk, off, size = self._chunk, self._off, self._len
         base = self._start - self.first
+        last, text = -1, b""
         for seq in seqs:
             i = seq + base
             o = off[i]
-            yield chunks[chunk[i]][o:o + size[i]].decode("utf-8", "surrogatepass")
+            if chunk[i] != last:
+                last = chunk[i]
+                text = self._text(last)
+            yield text[o:o + size[i]].decode("utf-8", "surrogatepass")
 
     def sev_id(self, seq: int) -> int:
         return self._sev[self._row(seq)]
@@ -253,5 +285,6 @@ class EventStore:
 
     @property
     def bytes(self) -> int:
-        """The memory the held rows take, as counted for --history-bytes."""
+        """The memory the held rows take, as counted for --history-bytes (lines as written; compressed
+        chunks take less, so this is what the budget bounds at most)."""
         return self.text_bytes + ROW_BYTES * len(self)
