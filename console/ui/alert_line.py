@@ -42,7 +42,7 @@ class AlertLine(Static):
                 head.append("  " + tail, style="bold")
             head.append(hint, style="dim")
             line = head
-        self.update(line)
+        self.update(line, layout=False)  # one row whatever it says: no layout of the screen
 
 
 class NoteLine(Static):
@@ -64,7 +64,7 @@ class NoteLine(Static):
             line.append(title + " ", style="bold")
         line.append(body)
         self.text = line.plain
-        self.update(line)
+        self.update(line, layout=False)  # one row whatever it says: no layout of the screen
         self.set_class(severity == "error", "error")
         self.add_class("on")
         if self._timer is not None:
