@@ -184,8 +184,8 @@ class EventModel(AckChoices):
                 passing.append(ev.seq)
             if ev.partial:
                 self._partial[(ev.source, ev.line)] = ev
-            if len(store) > history or store.bytes > budget:  # as it goes: a batch of long lines
-                dropped += self._drop_oldest()                # must not hold twice the budget
+            if store.first + history <= ev.seq or store.bytes > budget:  # as it goes: a batch of
+                dropped += self._drop_oldest()  # long lines must not hold twice the budget
         self.total += fresh
         if self._job is not None:
             self._job.arrived.extend(passing)  # joins the view the running filter change builds
