@@ -184,9 +184,11 @@ class EventModel(AckChoices):
                 passing.append(ev.seq)
             if ev.partial:
                 self._partial[(ev.source, ev.line)] = ev
-            if store.first + history <= ev.seq or store.bytes > budget:  # as it goes: a batch of
-                dropped += self._drop_oldest()  # long lines must not hold twice the budget
+            if store.bytes > budget:  # as it goes: a batch of long lines must not hold twice
+                dropped += self._drop_oldest()  # the budget (the count waits for the batch's end)
         self.total += fresh
+        if len(store) > history:
+            dropped += self._drop_oldest()
         if self._job is not None:
             self._job.arrived.extend(passing)  # joins the view the running filter change builds
         else:

@@ -24,7 +24,7 @@ OPEN_CHUNKS = 2          # full chunks kept as they are (recent lines are read m
 READ_BACK = 4            # compressed chunks kept decompressed after a read (scrolling, filters)
 CACHE = 2048             # events built from rows, kept (the screen, the panel, recent arrivals)
 CACHE_LINE = 2048        # longer lines are built again when read, not kept: the cache stays small
-ROW_BYTES = 56           # what a row costs in the arrays (34 bytes, and their growth room), beyond its text
+ROW_BYTES = 40           # what a row costs in the arrays (34 bytes, and their growth room), beyond its text
 _CUT, _PARTIAL = 1, 2
 Name = Optional[Tuple[str, str]]
 
@@ -70,6 +70,7 @@ class EventStore:
         self._cache_size = max(1, cache)
         self._chunk_size = max(1, chunk)
         self.text_bytes = 0     # UTF-8 bytes of the held lines
+        self.arena_bytes = 0    # what the chunks take: compressed ones as compressed, dead text included
 
     # -- size -------------------------------------------------------------------------------
     def __len__(self) -> int:
@@ -101,19 +102,22 @@ class EventStore:
         buf += data
         self._live[self._cur] += 1
         self.text_bytes += len(data)
+        self.arena_bytes += len(data)
         return self._cur, off, len(data)
 
     def _release_text(self, chunk: int, size: int) -> None:
         self.text_bytes -= size
         left = self._live[chunk] = self._live[chunk] - 1
         if not left and chunk != self._cur:
+            self.arena_bytes -= len(self._chunks[chunk])
             del self._chunks[chunk], self._live[chunk]
             self._open.pop(chunk, None)
 
     def _seal(self, chunk: int) -> None:
         buf = self._chunks.get(chunk)
         if type(buf) is bytearray:
-            self._chunks[chunk] = zlib.compress(buf, 1)
+            packed = self._chunks[chunk] = zlib.compress(buf, 1)
+            self.arena_bytes += len(packed) - len(buf)
 
     def _text(self, chunk: int):
         """A chunk's bytes, decompressed when it was compressed (the last few are kept)."""
@@ -141,6 +145,7 @@ class EventStore:
             buf += data
             self._live[chunk] += 1
             self.text_bytes += size
+            self.arena_bytes += size
         self._chunk.append(chunk)
         self._off.append(off)
         self._len.append(size)
@@ -301,6 +306,6 @@ class EventStore:
 
     @property
     def bytes(self) -> int:
-        """The memory the held rows take, as counted for --history-bytes (lines as written; compressed
-        chunks take less, so this is what the budget bounds at most)."""
-        return self.text_bytes + ROW_BYTES * len(self)
+        """The memory the held rows take, as counted for --history-bytes: the arena as it is
+        (compressed chunks as compressed) and each row's arrays."""
+        return self.arena_bytes + ROW_BYTES * len(self)
