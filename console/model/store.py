@@ -1,4 +1,4 @@
-"""The held events, stored compactly: their text in one arena of byte chunks, the rest in arrays.
+"""The held events, stored compactly: their text in an arena (console.model.arena), the rest in arrays.
 
 An Event object costs about 450 bytes beyond its line; a million of them took 550 MB. Here a held
 event costs its line's UTF-8 bytes plus ~40 bytes of columns, and an Event is built again from its
@@ -9,7 +9,6 @@ Rows are numbered by seq, without gaps: row i holds seq `first + i`.
 
 from __future__ import annotations
 
-import zlib
 from array import array
 from collections import OrderedDict
 from typing import Iterator, List, Optional, Tuple
@@ -17,11 +16,8 @@ from typing import Iterator, List, Optional, Tuple
 from console.catalog.catalog import Severity
 from console.decode.decoder import Decoder
 from console.decode.event import Event
+from console.model.arena import CHUNK, TextArena
 
-CHUNK = 1 << 18          # arena chunk: a chunk is freed once none of its rows is held
-OPEN_CHUNKS = 2          # full chunks kept as they are (recent lines are read most); older ones are
-                         # compressed: log text shrinks 5-8 times, and reading one back takes ~1 ms
-READ_BACK = 4            # compressed chunks kept decompressed after a read (scrolling, filters)
 CACHE = 2048             # events built from rows, kept (the screen, the panel, recent arrivals)
 CACHE_LINE = 2048        # longer lines are built again when read, not kept: the cache stays small
 ROW_BYTES = 40           # what a row costs in the arrays (34 bytes, and their growth room), beyond its text
@@ -62,15 +58,9 @@ class EventStore:
         self._line, self._numbering, self._flags = array("q"), array("I"), array("B")
         self._columns = (self._chunk, self._off, self._len, self._sev, self._name, self._src,
                          self._line, self._numbering, self._flags)
-        self._chunks: dict[int, bytes] = {0: bytearray()}  # bytearray: as written; bytes: compressed
-        self._open: OrderedDict[int, bytes] = OrderedDict()  # compressed chunks read back lately
-        self._live: dict[int, int] = {0: 0}  # held rows whose text is in each chunk
-        self._cur = 0
+        self._arena = TextArena(chunk)
         self._cache: OrderedDict[int, Event] = OrderedDict()
         self._cache_size = max(1, cache)
-        self._chunk_size = max(1, chunk)
-        self.text_bytes = 0     # UTF-8 bytes of the held lines
-        self.arena_bytes = 0    # what the chunks take: compressed ones as compressed, dead text included
 
     # -- size -------------------------------------------------------------------------------
     def __len__(self) -> int:
@@ -92,60 +82,13 @@ class EventStore:
     # -- writing ----------------------------------------------------------------------------
     def _put_text(self, raw: str) -> Tuple[int, int, int]:
         data = raw.encode("utf-8", "surrogatepass")
-        buf = self._chunks[self._cur]
-        if buf and len(buf) + len(data) > self._chunk_size:
-            self._seal(self._cur - OPEN_CHUNKS)
-            self._cur += 1
-            buf = self._chunks[self._cur] = bytearray()
-            self._live[self._cur] = 0
-        off = len(buf)
-        buf += data
-        self._live[self._cur] += 1
-        self.text_bytes += len(data)
-        self.arena_bytes += len(data)
-        return self._cur, off, len(data)
-
-    def _release_text(self, chunk: int, size: int) -> None:
-        self.text_bytes -= size
-        left = self._live[chunk] = self._live[chunk] - 1
-        if not left and chunk != self._cur:
-            self.arena_bytes -= len(self._chunks[chunk])
-            del self._chunks[chunk], self._live[chunk]
-            self._open.pop(chunk, None)
-
-    def _seal(self, chunk: int) -> None:
-        buf = self._chunks.get(chunk)
-        if type(buf) is bytearray:
-            packed = self._chunks[chunk] = zlib.compress(buf, 1)
-            self.arena_bytes += len(packed) - len(buf)
-
-    def _text(self, chunk: int):
-        """A chunk's bytes, decompressed when it was compressed (the last few are kept)."""
-        buf = self._chunks[chunk]
-        if type(buf) is bytearray:
-            return buf
-        data = self._open.get(chunk)
-        if data is None:
-            data = self._open[chunk] = zlib.decompress(buf)
-            if len(self._open) > READ_BACK:
-                self._open.popitem(last=False)
-        else:
-            self._open.move_to_end(chunk)
-        return data
+        chunk, off = self._arena.put(data)
+        return chunk, off, len(data)
 
     def append(self, ev: Event) -> int:
         """Stores `ev` as the newest row; sets and returns its seq. (The hot path of a history's
         load: a few million calls, so lookups are inlined.)"""
-        data = ev.raw.encode("utf-8", "surrogatepass")
-        buf = self._chunks[self._cur]
-        if buf and len(buf) + len(data) > self._chunk_size:
-            chunk, off, size = self._put_text(ev.raw)
-        else:
-            chunk, off, size = self._cur, len(buf), len(data)
-            buf += data
-            self._live[chunk] += 1
-            self.text_bytes += size
-            self.arena_bytes += size
+        chunk, off, size = self._put_text(ev.raw)
         self._chunk.append(chunk)
         self._off.append(off)
         self._len.append(size)
@@ -170,7 +113,7 @@ class EventStore:
         """`ev` takes row `seq`'s place (a partial line completed). Returns the text size change."""
         i = self._row(seq)
         old = self._len[i]
-        self._release_text(self._chunk[i], old)
+        self._arena.release(self._chunk[i], old)
         self._chunk[i], self._off[i], self._len[i] = self._put_text(ev.raw)
         self._sev[i] = self._sev_id(ev.sev)
         self._name[i] = self._names.id((ev.facility, ev.event)) if ev.event is not None else 0
@@ -185,7 +128,7 @@ class EventStore:
     def pop_first(self) -> int:
         """Forgets the oldest row; returns its seq."""
         i = self._start
-        self._release_text(self._chunk[i], self._len[i])
+        self._arena.release(self._chunk[i], self._len[i])
         seq = self.first
         self._cache.pop(seq, None)
         self._start += 1
@@ -210,21 +153,13 @@ class EventStore:
     # -- reading a row without building an Event ---------------------------------------------
     def raw(self, seq: int) -> str:
         i = self._row(seq)
-        o = self._off[i]
-        return self._text(self._chunk[i])[o:o + self._len[i]].decode("utf-8", "surrogatepass")
+        return self._arena.get(self._chunk[i], self._off[i], self._len[i])
 
     def lines(self, seqs) -> Iterator[str]:
         """The lines of those rows (held seqs, in any order), for passes over many rows."""
         chunk, off, size = self._chunk, self._off, self._len
         base = self._start - self.first
-        last, text = -1, b""
-        for seq in seqs:
-            i = seq + base
-            o = off[i]
-            if chunk[i] != last:
-                last = chunk[i]
-                text = self._text(last)
-            yield text[o:o + size[i]].decode("utf-8", "surrogatepass")
+        return self._arena.lines((chunk[i], off[i], size[i]) for i in (seq + base for seq in seqs))
 
     def sev_id(self, seq: int) -> int:
         return self._sev[self._row(seq)]
@@ -308,4 +243,9 @@ class EventStore:
     def bytes(self) -> int:
         """The memory the held rows take, as counted for --history-bytes: the arena as it is
         (compressed chunks as compressed) and each row's arrays."""
-        return self.arena_bytes + ROW_BYTES * len(self)
+        return self._arena.bytes + ROW_BYTES * len(self)
+
+    @property
+    def text_bytes(self) -> int:
+        """UTF-8 bytes of the held lines."""
+        return self._arena.text_bytes

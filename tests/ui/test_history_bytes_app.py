@@ -10,7 +10,7 @@ import gc
 import random
 import tracemalloc
 
-from console.model.store import CHUNK, READ_BACK
+from console.model.arena import CHUNK, READ_BACK
 from console.tail.contract import Batch, RawLine, SourceState
 from console.ui.app import ConsoleApp
 from screen_helpers import FakeSource, FrozenClock, screen_lines, settle, wait_until
