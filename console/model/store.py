@@ -20,7 +20,7 @@ from console.model.arena import CHUNK, TextArena
 
 CACHE = 2048             # events built from rows, kept (the screen, the panel, recent arrivals)
 CACHE_LINE = 2048        # longer lines are built again when read, not kept: the cache stays small
-ROW_BYTES = 40           # what a row costs in the arrays (34 bytes, and their growth room), beyond its text
+ROW_BYTES = 48           # what a row costs in the arrays (34 bytes), the view (8) and their growth room
 _CUT, _PARTIAL = 1, 2
 Name = Optional[Tuple[str, str]]
 
