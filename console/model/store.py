@@ -17,11 +17,13 @@ from console.catalog.catalog import Severity
 from console.decode.decoder import Decoder
 from console.decode.event import Event
 from console.model.arena import CHUNK, TextArena
+from console.model.wall import SecondsCache
 
-CACHE = 2048             # events built from rows, kept (the screen, the panel, recent arrivals)
+CACHE = 512              # events built from rows, kept (the screen, the panel, recent arrivals)
 CACHE_LINE = 2048        # longer lines are built again when read, not kept: the cache stays small
-ROW_BYTES = 48           # what a row costs in the arrays (34 bytes), the view (8) and their growth room
+ROW_BYTES = 52           # what a row costs in the arrays (38 bytes), the view (8) and their growth room
 _CUT, _PARTIAL = 1, 2
+_COLUMNS = ("_chunk", "_off", "_len", "_sev", "_name", "_src", "_line", "_numbering", "_flags", "_sec")
 Name = Optional[Tuple[str, str]]
 
 
@@ -55,9 +57,10 @@ class EventStore:
         self._start = 0         # rows before this index are gone (deleted in bulk, now and then)
         self._chunk, self._off, self._len = array("I"), array("I"), array("I")
         self._sev, self._name, self._src = array("B"), array("I"), array("I")
-        self._line, self._numbering, self._flags = array("q"), array("I"), array("B")
-        self._columns = (self._chunk, self._off, self._len, self._sev, self._name, self._src,
-                         self._line, self._numbering, self._flags)
+        # line numbers fit 4 bytes (a 4-billion-line file is ~400 GB); past that, 8 (_wide_lines)
+        self._line, self._numbering, self._flags = array("I"), array("I"), array("B")
+        self._sec = array("i")  # wall-clock second (console.model.wall)
+        self._seconds = SecondsCache()
         self._arena = TextArena(chunk)
         self._cache: OrderedDict[int, Event] = OrderedDict()
         self._cache_size = max(1, cache)
@@ -102,7 +105,10 @@ class EventStore:
             self._name.append(name if name is not None else self._names.id(key))
         src = self._sources._ids.get(ev.source)
         self._src.append(src if src is not None else self._sources.id(ev.source))
+        if not 0 <= ev.line <= 0xFFFFFFFF and self._line.typecode == "I":
+            self._wide_lines()
         self._line.append(ev.line)
+        self._sec.append(self._seconds.of(ev))
         self._numbering.append(ev.numbering)
         self._flags.append((_CUT if ev.cut else 0) | (_PARTIAL if ev.partial else 0))
         ev.seq = seq = self.first + len(self._sev) - 1 - self._start
@@ -118,7 +124,10 @@ class EventStore:
         self._sev[i] = self._sev_id(ev.sev)
         self._name[i] = self._names.id((ev.facility, ev.event)) if ev.event is not None else 0
         self._src[i] = self._sources.id(ev.source)
+        if not 0 <= ev.line <= 0xFFFFFFFF and self._line.typecode == "I":
+            self._wide_lines()
         self._line[i], self._numbering[i] = ev.line, ev.numbering
+        self._sec[i] = self._seconds.of(ev)
         self._flags[i] = (_CUT if ev.cut else 0) | (_PARTIAL if ev.partial else 0)
         ev.seq = seq
         self._cache.pop(seq, None)
@@ -135,10 +144,13 @@ class EventStore:
         self.first += 1
         n = len(self._sev)
         if self._start > 65536 and self._start * 2 > n:
-            for col in self._columns:
-                del col[:self._start]
+            for name in _COLUMNS:
+                del getattr(self, name)[:self._start]
             self._start = 0
         return seq
+
+    def _wide_lines(self) -> None:
+        self._line = array("q", self._line)
 
     def _sev_id(self, sev: Severity) -> int:
         i = self._sev_ids.get(id(sev))
@@ -184,6 +196,15 @@ class EventStore:
         """(seq, severity index, name id) of rows lo..hi-1 (seqs), for passes over many rows."""
         base = self._start - self.first
         return zip(range(lo, hi), self._sev[lo + base:hi + base], self._name[lo + base:hi + base])
+
+    def facts(self, seqs) -> Iterator[Tuple[int, int, int, int]]:
+        """(seq, wall second or NO_SECOND, severity id, name id) of those rows: what the timeline
+        counts with, without building Events."""
+        base = self._start - self.first
+        sec, sev, name = self._sec, self._sev, self._name
+        for seq in seqs:
+            i = seq + base
+            yield seq, sec[i], sev[i], name[i]
 
     def name_ids(self, names) -> set:
         """The ids of those (facility, event) names that occur (for matching rows by name)."""

@@ -10,6 +10,7 @@ from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, 
 from console.catalog.loader import load_catalog
 from console.decode.decoder import Decoder
 from console.model.store import EventStore
+from console.model.wall import NO_SECOND, wall_seconds
 
 CATALOG = load_catalog()
 DECODER = Decoder(CATALOG)
@@ -18,6 +19,8 @@ LINES = st.one_of(
         "2026-11-24 00:00:00.037 smtpsrvr[5402] N-MTA_SMTP-Listen: listening on 0.0.0.0:25",
         "2026-11-24 00:00:01.000 smtpsrvr[5402] E-MTA_SMTP-Error: it failed",
         "Nov 24 00:00:02 mail1 smtpsrvr[77]: C-MTA_SMTP-Crit: disk gone",
+        "2026-12-02T05:16:09.837380+00:00 vm smtpsrvr[2817]: E-MTA_SMTP-SPFfail: a@example.com from 192.0.2.1",
+        "2026-12-02T05:16:09.2+01:00 vm smtpsrvr[2817]: E-MTA_SMTP-SPFfail: a@example.com from 192.0.2.1",
         "no event here at all",
         "",
         "2026-11-24 00:00:03.000 smtpsrvr[5402] W-MTA_SMTP-Long: " + "x" * 3000,  # not cached
@@ -86,7 +89,17 @@ class StoreMachine(RuleBasedStateMachine):
             assert store.raw(ev.seq) == ev.raw
             assert _same(store.event(ev.seq), ev)
         assert list(store.lines([ev.seq for ev in self.rows])) == [ev.raw for ev in self.rows]
+        seconds = [sec for _seq, sec, _sev, _name in store.facts([ev.seq for ev in self.rows])]
+        assert seconds == [int(wall_seconds(ev.time) // 1) if ev.time else NO_SECOND for ev in self.rows]
 
 
 TestStore = StoreMachine.TestCase
 TestStore.settings = settings(max_examples=150, stateful_step_count=40, deadline=None)
+
+
+def test_line_numbers_past_four_billion_are_kept():
+    store = EventStore(DECODER, cache=1)  # big is built again from the row, not taken from the cache
+    for line in (7, 5_000_000_000, 5_000_000_001):
+        store.append(DECODER.decode_text("no event here", "a.log", line))
+    store.pop_first()
+    assert [store.event(seq).line for seq in (store.first, store.last)] == [5_000_000_000, 5_000_000_001]
