@@ -270,3 +270,32 @@ async def test_y_says_the_clipboard_may_refuse(make_app, decode):
 def os_path_parent(path: str) -> str:
     import os
     return os.path.dirname(os.path.abspath(path))
+
+
+async def test_bang_says_it_cleared_the_filters_and_backspace_restores_them(make_app, sim, decode):
+    """Trial finding 6: `!` clears the filters hiding the alert, says so, and Backspace restores them."""
+    app = make_app()
+    async with app.run_test(size=SMALL) as pilot:
+        await start(app, pilot, decode(traffic(sim, 40)))
+        app.ingest(decode([line("F", "ListenError", "listener on 0.0.0.0:25 failed")], first=100))
+        await pilot.press("f", "slash", "s", "m", "t", "p", "enter")  # fatal hidden, and a text filter
+        await settle(pilot)
+        before = app.model.filter
+        await pilot.press("exclamation_mark")
+        await settle(pilot)
+        assert app.event_list.current.event == "ListenError"
+        assert "Filters cleared to show the alert: Backspace restores them" in screen_text(app)
+        await pilot.press("backspace")
+        await settle(pilot)
+        assert app.model.filter == before and "hidden: f" in app.status.content.plain
+        assert "/smtp/" in app.status.content.plain
+
+
+async def test_bang_on_a_shown_alert_says_nothing_about_filters(make_app, sim, decode):
+    app = make_app()
+    async with app.run_test(size=SMALL) as pilot:
+        await start(app, pilot, decode(traffic(sim, 40)))
+        app.ingest(decode([line("F", "ListenError", "listener on 0.0.0.0:25 failed")], first=100))
+        await pilot.press("exclamation_mark")
+        await settle(pilot)
+        assert app.event_list.current.event == "ListenError" and "Filters cleared" not in screen_text(app)
