@@ -14,7 +14,7 @@ from typing import Callable, Iterable
 from textual import work
 from textual.app import App, ComposeResult, SystemCommand
 from textual.containers import Horizontal
-from textual.widgets import Footer
+from console.ui.fitting_footer import FittingFooter
 
 from console.catalog.catalog import Catalog
 from console.decode.decoder import Decoder
@@ -111,7 +111,7 @@ class ConsoleApp(FilterActions, AlertActions, ExitOnRequest, App[int]):
             self._feed()  # first: the history is read while the screen is being built
         self.event_list.focus()
         # the footer styles one widget per key (~0.1 s): mounted after the first paint of the events
-        self.call_after_refresh(lambda: self.mount(Footer()))
+        self.call_after_refresh(lambda: self.mount(FittingFooter()))
         self.set_interval(0.25, self._tick)
         self._listen_for_exit()
         self.header.now()
@@ -269,8 +269,9 @@ class ConsoleApp(FilterActions, AlertActions, ExitOnRequest, App[int]):
             return
         # controls escaped: the line is partly a stranger's, and a paste into a shell must not run it
         self.copy_to_clipboard(visible(ev.raw))  # sent base64-encoded (OSC 52): inert on the terminal
-        self.notify(f"Line {ev.line_text} of {for_screen(ev.source)} sent to the terminal's clipboard"
-                    " (OSC 52; a terminal may refuse it)", markup=False)
+        # what happened first, the file last: on a narrow screen the ellipsis takes the path
+        self.notify(f"Line {ev.line_text} sent to the terminal's clipboard (OSC 52; a terminal may"
+                    f" refuse it): {for_screen(ev.source)}", markup=False)
 
     def deliver_screenshot(self, filename: str | None = None, path: str | None = None,
                            time_format: str | None = None) -> str | None:

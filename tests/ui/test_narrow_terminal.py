@@ -149,7 +149,9 @@ async def test_a_burst_of_50_fatal_events_never_covers_the_list(make_app, sim, d
             rows = screen_lines(app)[top.y:top.y + top.height]
             assert all(r[:12].count(":") == 2 for r in rows if r.strip()), rows
         await settle(pilot)
-        assert "50 alerts since" in screen_text(app) and "×" in screen_text(app), "\n".join(screen_lines(app))
+        # the count gives way to the message at 80 columns (short form), never the keys
+        assert "50 alerts" in screen_text(app) and "×" in screen_text(app) and "! go" in screen_text(app), \
+            "\n".join(screen_lines(app))
 
 
 async def test_no_notify_keeps_the_alert_line(make_app, decode):
@@ -299,3 +301,34 @@ async def test_bang_on_a_shown_alert_says_nothing_about_filters(make_app, sim, d
         await pilot.press("exclamation_mark")
         await settle(pilot)
         assert app.event_list.current.event == "ListenError" and "Filters cleared" not in screen_text(app)
+
+
+async def test_at_80_columns_footer_note_and_alert_line_are_whole(make_app, decode):
+    """Trial finding 5: nothing cut mid-word at 80 columns: the footer shows the keys that fit whole,
+    the note after `y` says what happened, the alert line keeps its keys; wider, it says more."""
+    from textual.widgets import Footer
+    from textual.widgets._footer import FooterKey
+
+    app = make_app()
+    async with app.run_test(size=SMALL) as pilot:
+        msg = "BURL fetch of imap://relay.example.com/INBOX;UID=57849 failed: connection timed out"
+        await start(app, pilot, decode([line("N", "Notice", "x")] + [line("F", "BURLfatal", msg)]
+                                       + [line("C", "Critical", "store down")] * 6), live=True)
+        await wait_until(pilot, lambda: any(not k.display for k in app.query(FooterKey)), what="footer fitted")
+        footer = app.query_one(Footer)
+        palette = footer.query_one(".-command-palette")
+        shown = [k for k in footer.query(FooterKey) if k.display and k is not palette]
+        assert shown and all(k.region.right <= palette.region.x for k in shown)
+        assert "quit" in screen_lines(app)[-1] and "help" in screen_lines(app)[-1]
+        await pilot.press("y")
+        await settle(pilot)
+        note = screen_lines(app)[-2]
+        assert note.strip().startswith("Line ") and "sent to the terminal's clipboard" in note, note
+        alert = screen_lines(app)[-3]
+        assert "CRITICAL" in alert and alert.rstrip().endswith("! go · x dismiss"), alert
+        await pilot.resize_terminal(160, 45)
+        await settle(pilot)
+        await pilot.press("x")
+        app.ingest(decode([line("F", "BURLfatal", msg)]))
+        await settle(pilot)
+        assert msg in screen_text(app)
