@@ -8,6 +8,7 @@ from the catalogue; the widgets draw."""
 from __future__ import annotations
 
 import gc
+import os
 import time
 from typing import Callable, Iterable
 
@@ -65,7 +66,9 @@ class ConsoleApp(FilterActions, AlertActions, ExitOnRequest, App[int]):
                  notify: bool = True) -> None:
         """clock: seconds for the ev/s rate and notification limits; tests pass a fixed one.
         notify: False for no transient notification of critical/fatal events (the alert line stays)."""
-        super().__init__()
+        # NO_COLOR means no colour: Textual's own NO_COLOR filter turns colours into greys
+        # (Monochrome) unless colours are "native ANSI", where it drops them (NoColor)
+        super().__init__(ansi_color=True if "NO_COLOR" in os.environ else None)
         self.catalog = catalog
         self.keys = ConsoleKeys(catalog)
         self.keys.add_to(self)
