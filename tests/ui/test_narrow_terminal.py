@@ -332,3 +332,37 @@ async def test_at_80_columns_footer_note_and_alert_line_are_whole(make_app, deco
         app.ingest(decode([line("F", "BURLfatal", msg)]))
         await settle(pilot)
         assert msg in screen_text(app)
+
+
+CALLER_LINES = [line("I", "Connection", "connection from 192.0.2.1 (smtp-external)"),
+                line("W", "SPFnone", "bob@example.com from 192.0.2.1"),
+                line("I", "Connection", "connection from 192.0.2.9 (smtp-external)"),
+                line("I", "Connection", "connection from 192.0.2.1 (smtp-external) tls=on"),
+                line("N", "Notice", "configuration reloaded")]
+
+
+async def test_h_finds_the_caller_when_text_follows_the_template_and_says_why_not(make_app, decode):
+    """Trial finding 3: `h` on a message with text after its template still narrows to its caller;
+    on a line with none, the note line says why."""
+    app = make_app()
+    async with app.run_test(size=SMALL) as pilot:
+        await start(app, pilot, decode(CALLER_LINES))
+        await pilot.press("k", "h")  # the tls=on line
+        await settle(pilot)
+        assert app.model.filter.value == "192.0.2.1" and "only 192.0.2.1" in app.status.content.plain
+        assert all("192.0.2.9" not in r for r in list_rows(app))
+        await pilot.press("backspace", "G", "h")  # the Notice: no caller, and why
+        await settle(pilot)
+        assert app.model.filter.value is None
+        assert "No caller: MTA_SMTP-Notice names no address, and the line names no host." in screen_text(app)
+
+
+@pytest.mark.xfail(strict=True, reason="Filter.matches (console/model/events.py, not ours to edit) compares"
+                   " the value with whole-template parameters only: it should use console.model.caller")
+async def test_h_keeps_the_line_it_was_pressed_on(make_app, decode):
+    app = make_app()
+    async with app.run_test(size=SMALL) as pilot:
+        await start(app, pilot, decode(CALLER_LINES))
+        await pilot.press("k", "h")
+        await settle(pilot)
+        assert any("tls=on" in r for r in list_rows(app))
