@@ -8,14 +8,12 @@ from the catalogue; the widgets draw."""
 from __future__ import annotations
 
 import gc
-import os
 import time
 from typing import Callable, Iterable
 
 from textual import work
 from textual.app import App, ComposeResult, SystemCommand
 from textual.containers import Horizontal
-from console.ui.fitting_footer import FittingFooter
 
 from console.catalog.catalog import Catalog
 from console.decode.decoder import Decoder
@@ -35,11 +33,12 @@ from console.ui.event_list import EventList
 from console.ui.exit_wiring import ExitOnRequest
 from console.ui.filter_actions import FILTER_SLICE, FilterActions
 from console.ui.filter_bar import FilterBar
+from console.ui.fitting_footer import FittingFooter
 from console.ui.help_screen import HelpScreen, help_rows
 from console.ui.keys import BASE_BINDINGS, ConsoleKeys
 from console.ui.severity_styles import SeverityStyles
 from console.ui.status_bar import Pacer, StatusBar, progress_note
-from console.ui.theme_bridge import to_textual
+from console.ui.theme_bridge import ansi_colour, to_textual
 from console.compat import aclosing
 
 STATUS_EVERY = 2.0  # while lines flow the header's counts are drawn this often (at once after a quiet spell)
@@ -66,9 +65,7 @@ class ConsoleApp(FilterActions, AlertActions, ExitOnRequest, App[int]):
                  notify: bool = True) -> None:
         """clock: seconds for the ev/s rate and notification limits; tests pass a fixed one.
         notify: False for no transient notification of critical/fatal events (the alert line stays)."""
-        # NO_COLOR means no colour: Textual's own NO_COLOR filter turns colours into greys
-        # (Monochrome) unless colours are "native ANSI", where it drops them (NoColor)
-        super().__init__(ansi_color=True if "NO_COLOR" in os.environ else None)
+        super().__init__(ansi_color=ansi_colour())
         self.catalog = catalog
         self.keys = ConsoleKeys(catalog)
         self.keys.add_to(self)
@@ -272,7 +269,6 @@ class ConsoleApp(FilterActions, AlertActions, ExitOnRequest, App[int]):
             return
         # controls escaped: the line is partly a stranger's, and a paste into a shell must not run it
         self.copy_to_clipboard(visible(ev.raw))  # sent base64-encoded (OSC 52): inert on the terminal
-        # what happened first, the file last: on a narrow screen the ellipsis takes the path
         self.notify(f"Line {ev.line_text} sent to the terminal's clipboard (OSC 52; a terminal may"
                     f" refuse it): {for_screen(ev.source)}", markup=False)
 
