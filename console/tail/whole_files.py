@@ -14,13 +14,11 @@ _NUL_RUN = re.compile(rb"\0+")
 
 def looks_binary(head: bytes) -> bool:
     """Binary (an executable, an image, an archive): NUL bytes in BINARY_RUNS or more separate places
-    of the first PROBE bytes, or nothing but NULs there. grep's NUL test, made tolerant: a log with a
-    few stray bytes is still a log (other control bytes never count, nor one to three runs of NULs:
-    a crash leaves a hole of NULs where the writer stopped)."""
+    of the first PROBE bytes. grep's NUL test, made tolerant: a log with a few stray bytes is still a
+    log (other control bytes never count, nor one to three runs of NULs: a crash leaves a hole of
+    NULs where the writer stopped, a file that is all hole among them)."""
     head = head[:PROBE]
-    if b"\0" not in head:
-        return False
-    return len(_NUL_RUN.findall(head)) >= BINARY_RUNS or not head.strip(b"\0")
+    return b"\0" in head and len(_NUL_RUN.findall(head)) >= BINARY_RUNS
 
 
 def iter_lines(stream: BinaryIO, max_line: int = DEFAULT_MAX_LINE) -> Iterator[tuple[int, bytes, bool]]:

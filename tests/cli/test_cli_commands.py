@@ -381,7 +381,7 @@ PNG_HEAD = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x10\x00\x00\x00\x10
 
 
 @pytest.mark.parametrize("sub", ["decode", "stats"])
-@pytest.mark.parametrize("name,head", [("ls", ELF_HEAD), ("logo.png", PNG_HEAD), ("zeros.log", b"\0" * 4096)])
+@pytest.mark.parametrize("name,head", [("ls", ELF_HEAD), ("logo.png", PNG_HEAD)])
 def test_a_binary_file_is_refused_in_one_line(run, tmp_path, sub, name, head):
     (tmp_path / name).write_bytes(head + bytes(range(256)) * 8)
     proc = run(sub, name)
