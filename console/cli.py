@@ -222,6 +222,7 @@ def _expand_paths(paths: list[str]) -> list[str]:
 
 def _check_readable(paths: list[str]) -> None:
     from console.tail.compressed import CompressedFileError, open_decompressed
+    from console.tail.whole_files import PROBE, looks_binary
     for path in paths:
         if path == "-":
             continue
@@ -232,12 +233,14 @@ def _check_readable(paths: list[str]) -> None:
         if not os.path.isfile(path):
             raise DataError(f"{path}: not a regular file")
         try:
-            with open_decompressed(path):   # a compressed format that cannot be read is named here
-                pass
+            with open_decompressed(path) as stream:   # a compressed format that cannot be read is named here
+                head = stream.read(PROBE)
         except CompressedFileError as exc:
             raise DataError(str(exc)) from None
         except OSError as exc:
             raise DataError(f"{path}: cannot read: {exc.strerror or exc}") from None
+        if looks_binary(head):  # as grep says "binary file matches": not pages of escaped bytes
+            raise DataError(f"{path}: not a text log (binary data)")
 
 
 def _report_damage(reader) -> bool:

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Callable, Optional
 
 from console.decode.event import Event
+from console.model.caller import caller_of
 from console.model.textfilter import MATCH_WINDOW, TextFilter, compile_filter
 
 
@@ -70,5 +71,6 @@ class Filter:
 
 
 def _has_value(ev: Event, value: str) -> bool:
-    """The line names `value` as its host or as a parameter (cheap test first: no split for most)."""
-    return value in ev.raw and (ev.host == value or value in ev.params.values())
+    """The line names `value` as its host, a parameter or its caller (console.model.caller, which
+    finds an address where the template's start puts one): cheap test first, no split for most."""
+    return value in ev.raw and (ev.host == value or value in ev.params.values() or caller_of(ev) == value)
