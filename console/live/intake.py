@@ -63,6 +63,7 @@ class Intake:
         for fix in decoded.renumbered:  # the lines before a history were counted
             if fix.offset is not None:
                 self.model.renumber(fix.token, fix.offset)
+                self._coverage.renumber(fix.token, fix.offset)
             else:
                 self._coverage.uncounted(fix.token)
         if decoded.states_changed:
