@@ -32,16 +32,21 @@ BY = ("event", "caller", "host", "minute", "hour")
 TIME_KEYS = ("minute", "hour")
 CACHE = 200_000        # distinct deduplicated lines remembered per worker
 
-# The timestamp part of each shipped layout's bytes prefix (console.commands.stats._FAST), and a
-# stand-in of the same form that the layout's str regex reads the same way.
+# Each shipped layout's timestamp in the bytes prefixes of console.commands.stats._FAST, in three
+# parts (to the minute, the seconds, the offset), its time kind, and a stand-in timestamp of the
+# same form, which the layout's str regex reads the same way.
 _STAMPS = (
-    (rb"[0-9]{4}-[0-9][0-9]-[0-9][0-9] [0-9][0-9]:[0-9][0-9]:[0-9][0-9](?:\.[0-9]{R})?",
-     b"2000-01-01 00:00:00"),
-    (rb"[0-9]{4}-[0-9][0-9]-[0-9][0-9]T[0-9][0-9]:[0-9][0-9]:[0-9][0-9](?:\.[0-9]{R})?"
-     rb"(?:Z|[+-][0-9][0-9]:?[0-9][0-9])?", b"2000-01-01T00:00:00"),
-    (rb"[A-Z][a-z][a-z] [ 0-9][0-9] [0-9][0-9]:[0-9][0-9]:[0-9][0-9]", b"Jan 01 00:00:00"),
+    (rb"[0-9]{4}-[0-9][0-9]-[0-9][0-9] [0-9][0-9]:[0-9][0-9]", rb":[0-9][0-9](?:\.[0-9]{R})?", b"",
+     "iso", b"2000-01-01 00:00:00"),
+    (rb"[0-9]{4}-[0-9][0-9]-[0-9][0-9]T[0-9][0-9]:[0-9][0-9]", rb":[0-9][0-9](?:\.[0-9]{R})?",
+     rb"(?:Z|[+-][0-9][0-9]:?[0-9][0-9])?", "iso", b"2000-01-01T00:00:00"),
+    (rb"[A-Z][a-z][a-z] [ 0-9][0-9] [0-9][0-9]:[0-9][0-9]", rb":[0-9][0-9]", b"",
+     "syslog", b"Jan 01 00:00:00"),
 )
-_STAMP_ROOM = 200     # more than any timestamp the prefixes above match
+# A fast line is at most this long up to the end of its token (timestamp <= 154 bytes, the rest of
+# the prefix <= 390, the token <= 259): what follows is bounded by max_line minus this, so that a
+# line deduplicated is never one the decoder would cut.
+_PREFIX_ROOM = 1024
 _TOKEN = stats._fill(stats._TOKEN.replace(b"(", b"(?:", 1))   # the token, not captured
 
 
@@ -84,21 +89,42 @@ class _Plan:
     by: str
     query: Query
     max_line: int
-    stamps: tuple          # the (stamp pattern, rest pattern, stand-in) of the deduplicated layouts
+    mode: str              # "decoded", "dedup" (no time, no text) or "time" (the key is the time)
+    layouts: tuple         # (one of _STAMPS, the rest of its prefix) for the leading shipped layouts
 
 
 def _plan(catalog: Catalog, by: str, query: Query, max_line: int) -> _Plan:
     if by not in KEYS:
         raise DataError(f"--by: no key {by!r} (one of {', '.join(BY)})")
-    stamps = []
-    if by not in TIME_KEYS and not query.needs_line and max_line >= stats.FAST_MIN_LINE:
-        spec = stats._spec(catalog, max_line)
-        for prefix, (stamp, stand_in) in zip(spec.fast, _STAMPS):
-            if prefix.startswith(stamp):
-                stamps.append((stamp, prefix[len(stamp):], stand_in))
-            else:
+    layouts = []
+    if max_line >= stats.FAST_MIN_LINE:
+        for prefix, stamp in zip(stats._spec(catalog, max_line).fast, _STAMPS):
+            whole = stamp[0] + stamp[1] + stamp[2]
+            if not prefix.startswith(whole):
                 break
-    return _Plan(catalog, by, query, max_line, tuple(stamps))
+            layouts.append((stamp, prefix[len(whole):]))
+    mode = "decoded"
+    if layouts and not query.needs_line:
+        if by not in TIME_KEYS:
+            mode = "dedup"
+        elif query.value is None:
+            mode = "time"
+    return _Plan(catalog, by, query, max_line, mode, tuple(layouts))
+
+
+def _regex(plan: _Plan) -> re.Pattern[bytes]:
+    r"""dedup: per layout, (the line without its timestamp); time: per layout, (to the minute,
+    offset, token); then ([^\n]*), the line, for every other line (and for every line, decoded)."""
+    bound = rb"[^\n]{0,%d}(?![^\n])" % max(0, plan.max_line - _PREFIX_ROOM)
+    alts = []
+    for (minute, seconds, offset, _, _), prefix in plan.layouts:
+        if plan.mode == "dedup":
+            alts.append(stats._fill(minute + seconds + offset) + b"(" + stats._fill(prefix) + _TOKEN
+                        + bound + b")")
+        elif plan.mode == "time":
+            alts.append(b"(" + minute + b")" + stats._fill(seconds) + b"(" + offset + b")"
+                        + stats._fill(prefix) + b"(" + _TOKEN + b")" + bound)
+    return re.compile(b"\n(?:" + b"".join(a + b"|" for a in alts) + b"([^\n]*))")
 
 
 class _Tallier:
@@ -110,43 +136,47 @@ class _Tallier:
         self.key = KEYS[plan.by]
         self.tally = Tally()
         self.cache: dict = {}
-        self.stand_ins = [s for _, _, s in plan.stamps]
-        rest = rb"[^\n]{0,%d}" % max(0, plan.max_line - _STAMP_ROOM)
-        alts = [stats._fill(stamp) + b"(" + stats._fill(prefix) + _TOKEN + rest
-                + b")(?![^\n])" for stamp, prefix, _ in plan.stamps]
-        self.regex = re.compile(b"\n(?:" + b"".join(a + b"|" for a in alts) + b"([^\n]*))")
+        self.regex = _regex(plan)
+        self.resolve = {"dedup": self._dedup, "time": self._timed}.get(plan.mode)
 
     def scan(self, data, start: int, end: int) -> None:
         self.tally.lines += data.count(b"\n", start, end)
         found = self.regex.findall(data, start, end)
-        resolve, rows = self._resolve, self.tally.rows
-        if self.stand_ins:
-            for groups, n in Counter(found).items():
-                got = resolve(groups)
-                if got is not None:
-                    rows[got] += n
-        else:
+        rows, cache, resolve = self.tally.rows, self.cache, self.resolve
+        if resolve is None:
             for line in found:
                 got = self._decide(line)
                 if got is not None:
                     rows[got] += 1
+            return
+        for groups, n in Counter(found).items():
+            try:
+                got = cache[groups]
+            except KeyError:
+                if len(cache) >= CACHE:
+                    cache.clear()
+                got = cache[groups] = resolve(groups)
+            if got is not None:
+                rows[got] += n
 
-    def _resolve(self, groups: tuple):
-        cache = self.cache
-        try:
-            return cache[groups]
-        except KeyError:
-            pass
-        for stand_in, rest in zip(self.stand_ins, groups):
+    def _dedup(self, groups: tuple):
+        for ((_, _, _, _, stand_in), _), rest in zip(self.plan.layouts, groups):
             if rest:
-                got = self._decide(stand_in + rest)
-                break
-        else:
-            got = self._decide(groups[-1])
-        if len(cache) >= CACHE:
-            cache.clear()
-        cache[groups] = got
-        return got
+                return self._decide(stand_in + rest)
+        return self._decide(groups[-1])
+
+    def _timed(self, groups: tuple):
+        """The token says the severity and the event, the timestamp to the minute the key."""
+        for i, ((_, _, _, kind, _), _) in enumerate(self.plan.layouts):
+            minute, offset, token = groups[3 * i:3 * i + 3]
+            if token:
+                letter, facility, event = token.decode("ascii").split("-", 2)
+                stamp = minute.decode("ascii") + ":00" + offset.decode("ascii")
+                ev = Event("", "", 0, timestamp=stamp, time_kind=kind, letter=letter,
+                           facility=facility, event=event,
+                           sev=self.plan.catalog.severity_for_letter(letter))
+                return (self.key(ev), ev.sev.name) if self.plan.query.matches(ev) else None
+        return self._decide(groups[-1])
 
     def _decide(self, line: bytes):
         """(key, severity name) for a line the filters keep, else None."""
