@@ -114,17 +114,35 @@ def _plan(catalog: Catalog, by: str, query: Query, max_line: int) -> _Plan:
 
 def _regex(plan: _Plan) -> re.Pattern[bytes]:
     r"""dedup: per layout, (the line without its timestamp); time: per layout, (to the minute,
-    offset, token); then ([^\n]*), the line, for every other line (and for every line, decoded)."""
+    offset, token); then (\n[^\n]*), "\n" and the line, for every other line (and for every line,
+    decoded). A --severity filter leaves out, with all groups empty, the lines of a shipped layout
+    whose letter it does not keep: they are never decoded."""
     bound = rb"[^\n]{0,%d}(?![^\n])" % max(0, plan.max_line - _PREFIX_ROOM)
-    alts = []
+    letters = _letters(plan)
+    token = _TOKEN if letters is None else _TOKEN.replace(b"[A-Z]", letters, 1)
+    alts, skips = [], []
     for (minute, seconds, offset, _, _), prefix in plan.layouts:
         if plan.mode == "dedup":
-            alts.append(stats._fill(minute + seconds + offset) + b"(" + stats._fill(prefix) + _TOKEN
+            alts.append(stats._fill(minute + seconds + offset) + b"(" + stats._fill(prefix) + token
                         + bound + b")")
         elif plan.mode == "time":
             alts.append(b"(" + minute + b")" + stats._fill(seconds) + b"(" + offset + b")"
-                        + stats._fill(prefix) + b"(" + _TOKEN + b")" + bound)
-    return re.compile(b"\n(?:" + b"".join(a + b"|" for a in alts) + b"([^\n]*))")
+                        + stats._fill(prefix) + b"(" + token + b")" + bound)
+        skips.append(stats._fill(minute + seconds + offset + prefix) + _TOKEN + bound)
+    if letters is not None and alts:
+        alts.append(b"(?:" + b"|".join(skips) + b")")
+    return re.compile(b"\n(?:" + b"|".join(alts) + b")|(\n[^\n]*)" if alts else b"(\n[^\n]*)")
+
+
+def _letters(plan: _Plan):
+    """The letters the --severity filter keeps, as a bytes class; None: no such filter, or one that
+    keeps unknown letters."""
+    names = plan.query.severities
+    if names is None or plan.catalog.unknown.name in names:
+        return None
+    letters = sorted(s.letter for s in plan.catalog.severities if s.name in names and not s.unknown
+                     and re.fullmatch("[A-Z]", s.letter))
+    return b"[" + "".join(letters).encode("ascii") + b"]" if letters else b"(?!)"
 
 
 class _Tallier:
@@ -135,7 +153,7 @@ class _Tallier:
         self.decoder = Decoder(plan.catalog)
         self.key = KEYS[plan.by]
         self.tally = Tally()
-        self.cache: dict = {}
+        self.cache = _cache_for(plan)
         self.regex = _regex(plan)
         self.resolve = {"dedup": self._dedup, "time": self._timed}.get(plan.mode)
 
@@ -145,7 +163,7 @@ class _Tallier:
         rows, cache, resolve = self.tally.rows, self.cache, self.resolve
         if resolve is None:
             for line in found:
-                got = self._decide(line)
+                got = self._decide(line[1:])
                 if got is not None:
                     rows[got] += 1
             return
@@ -163,7 +181,7 @@ class _Tallier:
         for ((_, _, _, _, stand_in), _), rest in zip(self.plan.layouts, groups):
             if rest:
                 return self._decide(stand_in + rest)
-        return self._decide(groups[-1])
+        return self._decide(groups[-1][1:]) if groups[-1] else None
 
     def _timed(self, groups: tuple):
         """The token says the severity and the event, the timestamp to the minute the key."""
@@ -176,7 +194,7 @@ class _Tallier:
                            facility=facility, event=event,
                            sev=self.plan.catalog.severity_for_letter(letter))
                 return (self.key(ev), ev.sev.name) if self.plan.query.matches(ev) else None
-        return self._decide(groups[-1])
+        return self._decide(groups[-1][1:]) if groups[-1] else None
 
     def _decide(self, line: bytes):
         """(key, severity name) for a line the filters keep, else None."""
@@ -186,6 +204,16 @@ class _Tallier:
         if not self.plan.query.matches(ev):
             return None
         return self.key(ev), ev.sev.name
+
+
+_CACHES: list = []    # [(plan, cache)]: the jobs of one run in a worker process share what they resolved
+
+
+def _cache_for(plan: _Plan) -> dict:
+    if _CACHES and _CACHES[0][0] == plan:
+        return _CACHES[0][1]
+    _CACHES[:] = [(plan, {})]
+    return _CACHES[0][1]
 
 
 def _tally_job(path: str, start: Optional[int], end: Optional[int], plan: _Plan) -> Tally:

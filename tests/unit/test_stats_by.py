@@ -65,6 +65,8 @@ def logs(tmp_path_factory, catalog):
 QUERIES = {
     "none": {},
     "severity": {"severity": ["warning+"]},
+    "severity and unknown": {"severity": ["critical", "unknown"]},
+    "severity, event": {"severity": ["E", "info"], "event": ["SPFfail", "Connection", "Critical"]},
     "event": {"event": ["Connection", "MTA_SMTP-SPFfail"]},
     "host": {"host": "192.0.2.1"},
     "since": {"since": "2026-11-24 10:15:03"},
