@@ -17,7 +17,8 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from datetime import datetime
 from typing import Callable, Optional
 
 from console.catalog.catalog import Catalog
@@ -26,7 +27,9 @@ from console.decode.decoder import Decoder
 from console.decode.event import Event
 from console.errors import DataError
 from console.model.caller import caller_of
+from console.catalog.timestamps import parse_time
 from console.model.query import Query
+from console.model.timespec import instant
 
 BY = ("event", "caller", "host", "minute", "hour")
 TIME_KEYS = ("minute", "hour")
@@ -52,7 +55,10 @@ _TOKEN = stats._fill(stats._TOKEN.replace(b"(", b"(?:", 1))   # the token, not c
 
 def _time_bucket(ev: Event, width: int) -> Optional[str]:
     """Local wall-clock time cut to the minute (width 16) or hour (13); naive times are local."""
-    when = ev.time
+    return _bucket(ev.time, width)
+
+
+def _bucket(when: Optional[datetime], width: int) -> Optional[str]:
     if when is None:
         return None
     if when.tzinfo is not None:
@@ -89,7 +95,7 @@ class _Plan:
     by: str
     query: Query
     max_line: int
-    mode: str              # "decoded", "dedup" (no time, no text) or "time" (the key is the time)
+    mode: str              # "decoded", "dedup", "time" or "window" (the module's docstring)
     layouts: tuple         # (one of _STAMPS, the rest of its prefix) for the leading shipped layouts
 
 
@@ -104,17 +110,18 @@ def _plan(catalog: Catalog, by: str, query: Query, max_line: int) -> _Plan:
                 break
             layouts.append((stamp, prefix[len(whole):]))
     mode = "decoded"
-    if layouts and not query.needs_line:
-        if by not in TIME_KEYS:
-            mode = "dedup"
-        elif query.value is None:
-            mode = "time"
+    if not layouts or query.text is not None:
+        pass
+    elif query.since is not None or query.until is not None or (by in TIME_KEYS and query.value):
+        mode = "window"
+    else:
+        mode = "time" if by in TIME_KEYS else "dedup"
     return _Plan(catalog, by, query, max_line, mode, tuple(layouts))
 
 
 def _regex(plan: _Plan) -> re.Pattern[bytes]:
     r"""dedup: per layout, (the line without its timestamp); time: per layout, (to the minute,
-    offset, token); then (\n[^\n]*), "\n" and the line, for every other line (and for every line,
+    offset, token); window: per layout, (to the minute, seconds, offset, the rest); then (\n[^\n]*), "\n" and the line, for every other line (and for every line,
     decoded). A --severity filter leaves out, with all groups empty, the lines of a shipped layout
     whose letter it does not keep: they are never decoded."""
     bound = rb"[^\n]{0,%d}(?![^\n])" % max(0, plan.max_line - _PREFIX_ROOM)
@@ -128,6 +135,9 @@ def _regex(plan: _Plan) -> re.Pattern[bytes]:
         elif plan.mode == "time":
             alts.append(b"(" + minute + b")" + stats._fill(seconds) + b"(" + offset + b")"
                         + stats._fill(prefix) + b"(" + token + b")" + bound)
+        elif plan.mode == "window":
+            alts.append(b"(" + minute + b")(" + stats._fill(seconds) + b")(" + offset + b")("
+                        + stats._fill(prefix) + token + bound + b")")
         skips.append(stats._fill(minute + seconds + offset + prefix) + _TOKEN + bound)
     if letters is not None and alts:
         alts.append(b"(?:" + b"|".join(skips) + b")")
@@ -156,11 +166,20 @@ class _Tallier:
         self.cache = _cache_for(plan)
         self.regex = _regex(plan)
         self.resolve = {"dedup": self._dedup, "time": self._timed}.get(plan.mode)
+        self.window = _Window(plan) if plan.mode == "window" else None
+        self.timeless = replace(plan.query, since=None, until=None)
 
     def scan(self, data, start: int, end: int) -> None:
         self.tally.lines += data.count(b"\n", start, end)
         found = self.regex.findall(data, start, end)
         rows, cache, resolve = self.tally.rows, self.cache, self.resolve
+        if self.window is not None:
+            window = self._windowed
+            for groups in found:
+                got = window(groups)
+                if got is not None:
+                    rows[got] += 1
+            return
         if resolve is None:
             for line in found:
                 got = self._decide(line[1:])
@@ -196,14 +215,81 @@ class _Tallier:
                 return (self.key(ev), ev.sev.name) if self.plan.query.matches(ev) else None
         return self._decide(groups[-1][1:]) if groups[-1] else None
 
-    def _decide(self, line: bytes):
+    def _windowed(self, groups: tuple):
+        """Each line on its own (its time differs): the minute says in, out or look closer; the
+        rest of the line, deduplicated, says the rest."""
+        for i in range(0, len(groups) - 1, 4):
+            rest = groups[i + 3]
+            if not rest:
+                continue
+            bucket = self.window.bucket(i // 4, groups[i], groups[i + 1], groups[i + 2])
+            if bucket is _OUT:
+                return None
+            got = self.cache.get((i, rest), _OUT)
+            if got is _OUT:
+                if len(self.cache) >= CACHE:
+                    self.cache.clear()
+                got = self.cache[(i, rest)] = self._decide(
+                    self.plan.layouts[i // 4][0][4] + rest, self.timeless)
+            if got is None or bucket is _ANY:
+                return got
+            return bucket, got[1]
+        return self._decide(groups[-1][1:]) if groups[-1] else None
+
+    def _decide(self, line: bytes, query: Optional[Query] = None):
         """(key, severity name) for a line the filters keep, else None."""
         if len(line) > self.plan.max_line:
             line = line[:self.plan.max_line]
         ev = self.decoder.decode(line)
-        if not self.plan.query.matches(ev):
+        if not (query or self.plan.query).matches(ev):
             return None
         return self.key(ev), ev.sev.name
+
+
+_OUT = object()   # a line outside --since/--until
+_ANY = object()   # the key does not depend on the time
+
+
+class _Window:
+    """--since/--until on lines of the shipped layouts, a minute at a time: a minute wholly inside
+    keeps its lines, one wholly outside drops them, and in the minutes at the edges (or where the
+    local clock jumps) each line's own time decides, as console.model.query does."""
+
+    def __init__(self, plan: _Plan) -> None:
+        q = plan.query
+        self.since = float("-inf") if q.since is None else q.since
+        self.until = float("inf") if q.until is None else q.until
+        self.kinds = [stamp[3] for stamp, _ in plan.layouts]
+        self.width = {"minute": 16, "hour": 13}.get(plan.by)
+        self.minutes: dict = {}
+
+    def bucket(self, layout: int, minute: bytes, seconds: bytes, offset: bytes):
+        """_OUT, or the line's time key (_ANY when the table is not by time)."""
+        try:
+            state, key = self.minutes[(layout, minute, offset)]
+        except KeyError:
+            if len(self.minutes) >= CACHE:
+                self.minutes.clear()
+            state, key = self.minutes[(layout, minute, offset)] = self._minute(layout, minute, offset)
+        if state == 0:
+            return _OUT
+        if state < 0:
+            when = parse_time((minute + seconds + offset).decode("ascii"), self.kinds[layout])
+            if when is None or not self.since <= instant(when) < self.until:
+                return _OUT
+        return key
+
+    def _minute(self, layout: int, minute: bytes, offset: bytes):
+        """(1 inside, 0 outside, -1 look at each line; the key)."""
+        kind, text, zone = self.kinds[layout], minute.decode("ascii"), offset.decode("ascii")
+        first, last = parse_time(text + ":00" + zone, kind), parse_time(text + ":59" + zone, kind)
+        key = _ANY if self.width is None else _bucket(first, self.width)
+        if first is None or last is None or instant(last) - instant(first) != 59:
+            return -1, key
+        lo, hi = instant(first), instant(first) + 60
+        if hi <= self.since or lo >= self.until:
+            return 0, key
+        return (1 if self.since <= lo and hi <= self.until else -1), key
 
 
 _CACHES: list = []    # [(plan, cache)]: the jobs of one run in a worker process share what they resolved

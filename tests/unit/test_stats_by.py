@@ -169,3 +169,53 @@ def test_a_line_about_max_line_long_is_cut_as_the_decoder_cuts_it(tmp_path, cata
     for by in ("caller", "minute"):
         got = grouped.tally_files([str(path)], catalog, by=by, workers=1, max_line=2000)
         assert got.rows == reference([path], catalog, by, Query(), 2000)
+
+
+def spread_lines(start: datetime, minutes: int, step: int = 17) -> list[bytes]:
+    """Lines of the three shipped layouts every `step` seconds for `minutes` minutes."""
+    out = []
+    events = [b"I-MTA_SMTP-Connection: connection from 192.0.2.%d (smtp)", b"E-MTA_SMTP-SPFfail: a@b from 192.0.2.%d",
+              b"W-MTA_SMTP-SPFnone: a@b from 192.0.2.%d", b"C-MTA_SMTP-Critical: disk %d full"]
+    for i in range(minutes * 60 // step):
+        at = start + timedelta(seconds=i * step, milliseconds=i % 1000)
+        text = events[i % 4] % (i % 7)
+        host = b"mail%d" % (i % 3)
+        form = i % 3
+        if form == 0:
+            out.append(at.strftime("%Y-%m-%d %H:%M:%S.%f")[:-3].encode() + b" smtpsrvr[1] " + text)
+        elif form == 1:
+            out.append(at.strftime("%Y-%m-%dT%H:%M:%S").encode() + (b"Z " if i % 2 else b"+01:00 ")
+                       + host + b" smtpsrvr[2]: " + text)
+        else:
+            out.append(at.strftime("%b %d %H:%M:%S").encode() + b" " + host + b" smtpsrvr: " + text)
+    return out
+
+
+WINDOWS = [
+    {"since": "2026-10-25 00:40:30", "until": "2026-10-25 01:50"},
+    {"since": "2026-10-25 01:10", "host": "mail1"},
+    {"until": "2026-10-25 01:30:10", "severity": ["error+"], "event": ["SPFfail", "Critical"]},
+    {"since": "2026-10-25 00:59:40", "until": "2026-10-25 01:00:20"},
+]
+
+
+@pytest.mark.parametrize("zone", ["UTC", "Europe/London", "Asia/Kathmandu"])
+@pytest.mark.parametrize("window", range(len(WINDOWS)))
+def test_since_and_until_a_minute_at_a_time(tmp_path, catalog, monkeypatch, zone, window):
+    """Whole minutes inside or outside, the edges line by line; naive times are local, also where
+    the local clock goes back (Europe/London, 25 October 2026 02:00)."""
+    import time
+    monkeypatch.setenv("TZ", zone)
+    time.tzset()
+    try:
+        path = tmp_path / "mta-event.log"
+        path.write_bytes(b"\n".join(spread_lines(datetime(2026, 10, 25, 0, 30), 120)) + b"\n")
+        query = build_query(catalog, now=NOW, **WINDOWS[window])
+        for by in grouped.BY:
+            got = grouped.tally_files([str(path)], catalog, by=by, query=query, workers=1)
+            want = reference([path], catalog, by, query)
+            assert got.rows == want, by
+            assert sum(want.values()) > 0
+    finally:
+        monkeypatch.undo()
+        time.tzset()
