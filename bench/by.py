@@ -19,8 +19,11 @@ the benchmark instead of being timed:
            lnav: SELECT strftime('%Y-%m-%d %H:%M', log_time) ... GROUP BY 1
   caller, warning+
            stats --by caller --severity warning+ ...; lnav: ... WHERE log_level >= 'warning'
-  caller, --since (decodes every line)
+  caller, --since
            stats --by caller --since '2026-11-24 01:00'; lnav: ... WHERE log_time >= '2026-11-24 01:00'
+  caller, --grep (decodes the lines it matches)
+           stats --by caller --grep 'example\\.org'; lnav: ... WHERE log_body LIKE '%example.org%'
+           (lower case: any case, as LIKE; the text is only ever in the message)
 
 Every tool runs as a subprocess, start-up included; runs are interleaved; the best wall time
 of --repeat counts. See bench/README.md.
@@ -58,9 +61,12 @@ CASES = [
     ("caller, warning+", ["--by", "caller", "--severity", "warning+"],
      f"SELECT {CALLER} AS k, count(*) AS n FROM isode_native_log"
      " WHERE log_level IN ('warning', 'error', 'critical', 'fatal') GROUP BY k"),
-    ("caller, --since (decoded)", ["--by", "caller", "--since", "2026-11-24 01:00"],
+    ("caller, --since", ["--by", "caller", "--since", "2026-11-24 01:00"],
      f"SELECT {CALLER} AS k, count(*) AS n FROM isode_native_log"
      " WHERE log_time >= '2026-11-24 01:00:00.000' GROUP BY k"),
+    ("caller, --grep (decodes the lines it matches)", ["--by", "caller", "--grep", "example\\.org"],
+     f"SELECT {CALLER} AS k, count(*) AS n FROM isode_native_log"
+     " WHERE log_body LIKE '%example.org%' GROUP BY k"),
 ]
 
 

@@ -240,6 +240,10 @@ class _Tallier:
         """(key, severity name) for a line the filters keep, else None."""
         if len(line) > self.plan.max_line:
             line = line[:self.plan.max_line]
+        text = self.plan.query.text
+        if text is not None:   # the text the decoder would make, tried before decoding it
+            if not text.matches((line[:-1] if line.endswith(b"\r") else line).decode("utf-8", "replace")):
+                return None
         ev = self.decoder.decode(line)
         if not (query or self.plan.query).matches(ev):
             return None
