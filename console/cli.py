@@ -77,7 +77,7 @@ def _add_following(p: argparse.ArgumentParser, *, for_console: bool) -> None:
         lines_help = "start with the last N events of each log (default 1000; 0: only new ones)"
     else:
         lines_help = ("the last N events of the logs, like tail -n (with -f: then follow;"
-                      " default with -f: 1000)")
+                      " default with -f: 1000); filters apply to those: tail -n N | grep")
     p.add_argument("-n", "--lines", type=_count, default=None, metavar="N", help=lines_help)
     p.add_argument("--from-start", action="store_true", help="read whole files at start")
     p.add_argument("--rotate-grace", type=_seconds, default=None, metavar="SECONDS",
@@ -167,9 +167,9 @@ def build_sub_parser(name: str) -> argparse.ArgumentParser:
     elif name == "stats":
         from console.commands.grouped import BY
         p = _Parser(prog=f"{PROG} stats", description="Count events by severity and event name.",
-                    epilog="Filters decode every line they read (about 2 s per million lines on two"
-                           " cores); plain counts, and --by event/caller/host with --severity,"
-                           " --event or --host only, stay fast.")
+                    epilog="Plain counts read at full speed; --by and the filters count most lines"
+                           " without decoding them, --grep decodes the lines it matches. Compressed"
+                           " and rotated files are read as they are.")
         p.add_argument("paths", nargs="+", metavar="PATH",
                        help="log files (rotated and gzip/bzip2/xz ones too); - for standard input")
         p.add_argument("--json", action="store_true", help="one JSON document")

@@ -1,16 +1,19 @@
 """Counts events by a key (event, caller, host, minute, hour) and severity, with the shell's filters.
 
 `stats` with filters or `--by` comes here; plain `stats` keeps console/commands/stats.py's path.
-Every line is given the decoder's own Event (console.decode.decoder), so keys and filters are
-exactly the console's. Two ways to get there:
+Every line counts as the decoder's own Event (console.decode.decoder) would, so keys and filters are
+exactly the console's (console.model.query). Lines of the shipped layouts are matched by bytes
+regexes built from console.commands.stats' prefixes with the timestamp split off; any other line is
+decoded whole. By the filters and the key (the plan's mode):
 
-* decoded: every line decoded (after the filters that read the line: time and text).
-* deduplicated, when neither the key nor the filters depend on the line's time or text: on lines
-  of the shipped layouts the time is the only part that differs from line to line in a way that
-  does not matter, so a bytes regex (console.commands.stats' prefixes, the timestamp split off)
-  hands back each line without its timestamp, a Counter tallies them in C, and each distinct one
-  is decoded once behind a stand-in timestamp of the same form. Other lines are decoded whole.
-  Connections from one client repeat the same text: most lines cost a regex match and a count.
+* dedup (no time filter, no --grep, a key that is not a time): each line without its timestamp is
+  tallied by a Counter in C, and each distinct one decoded once behind a stand-in timestamp of the
+  same form. Connections from one client repeat the same text: most lines cost a match and a count.
+* time (--by minute/hour, no time filter, no --grep, no --host): the token and the timestamp to
+  the minute are all that is needed; nothing is decoded.
+* window (--since/--until, no --grep): a minute wholly inside or outside the window decides for
+  its lines, the minutes at its edges go line by line; the rest as dedup.
+* decoded (--grep): each line's text is matched first; the lines that match are decoded.
 """
 
 from __future__ import annotations
