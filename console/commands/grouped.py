@@ -25,12 +25,12 @@ from datetime import datetime
 from typing import Callable, Optional
 
 from console.catalog.catalog import Catalog
+from console.catalog.timestamps import parse_time
 from console.commands import stats
 from console.decode.decoder import Decoder
 from console.decode.event import Event
 from console.errors import DataError
 from console.model.caller import caller_of
-from console.catalog.timestamps import parse_time
 from console.model.query import Query
 from console.model.timespec import instant
 
@@ -112,9 +112,8 @@ def _plan(catalog: Catalog, by: str, query: Query, max_line: int) -> _Plan:
             if not prefix.startswith(whole):
                 break
             layouts.append((stamp, prefix[len(whole):]))
-    mode = "decoded"
     if not layouts or query.text is not None:
-        pass
+        mode = "decoded"
     elif query.since is not None or query.until is not None or (by in TIME_KEYS and query.value):
         mode = "window"
     else:
@@ -123,10 +122,11 @@ def _plan(catalog: Catalog, by: str, query: Query, max_line: int) -> _Plan:
 
 
 def _regex(plan: _Plan) -> re.Pattern[bytes]:
-    r"""dedup: per layout, (the line without its timestamp); time: per layout, (to the minute,
-    offset, token); window: per layout, (to the minute, seconds, offset, the rest); then (\n[^\n]*), "\n" and the line, for every other line (and for every line,
-    decoded). A --severity filter leaves out, with all groups empty, the lines of a shipped layout
-    whose letter it does not keep: they are never decoded."""
+    r"""The groups per layout: dedup (the line without its timestamp); time (to the minute,
+    offset, token); window (to the minute, seconds, offset, the rest). Then (\n[^\n]*), "\n" and
+    the line, for every other line (for every line when decoded). A --severity filter leaves out,
+    with all groups empty, the lines of a shipped layout whose letter it does not keep: they are
+    never decoded."""
     bound = rb"[^\n]{0,%d}(?![^\n])" % max(0, plan.max_line - _PREFIX_ROOM)
     letters = _letters(plan)
     token = _TOKEN if letters is None else _TOKEN.replace(b"[A-Z]", letters, 1)
@@ -245,10 +245,11 @@ class _Tallier:
             line = line[:self.plan.max_line]
         text = self.plan.query.text
         if text is not None:   # the text the decoder would make, tried before decoding it
-            if not text.matches((line[:-1] if line.endswith(b"\r") else line).decode("utf-8", "replace")):
+            raw = line[:-1] if line.endswith(b"\r") else line
+            if not text.matches(raw.decode("utf-8", "replace")):
                 return None
         ev = self.decoder.decode(line)
-        if not (query or self.plan.query).matches(ev):
+        if not (self.plan.query if query is None else query).matches(ev):
             return None
         return self.key(ev), ev.sev.name
 
