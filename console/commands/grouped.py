@@ -121,24 +121,29 @@ def _plan(catalog: Catalog, by: str, query: Query, max_line: int) -> _Plan:
     return _Plan(catalog, by, query, max_line, mode, tuple(layouts))
 
 
-def _regex(plan: _Plan) -> re.Pattern[bytes]:
+def _regex(plan: _Plan, mode: Optional[str] = None) -> re.Pattern[bytes]:
     r"""The groups per layout: dedup (the line without its timestamp); time (to the minute,
-    offset, token); window (to the minute, seconds, offset, the rest). Then (\n[^\n]*), "\n" and
+    offset, token); window (to the minute, seconds, offset, the rest); minutes (to the minute,
+    offset: window's first look at a slice). Then (\n[^\n]*), "\n" and
     the line, for every other line (for every line when decoded). A --severity filter leaves out,
     with all groups empty, the lines of a shipped layout whose letter it does not keep: they are
     never decoded."""
     bound = rb"[^\n]{0,%d}(?![^\n])" % max(0, plan.max_line - _PREFIX_ROOM)
-    letters = _letters(plan)
+    mode = mode or plan.mode
+    letters = None if mode == "minutes" else _letters(plan)
     token = _TOKEN if letters is None else _TOKEN.replace(b"[A-Z]", letters, 1)
     alts, skips = [], []
     for (minute, seconds, offset, _, _), prefix in plan.layouts:
-        if plan.mode == "dedup":
+        if mode == "dedup":
             alts.append(stats._fill(minute + seconds + offset) + b"(" + stats._fill(prefix) + token
                         + bound + b")")
-        elif plan.mode == "time":
+        elif mode == "minutes":
+            alts.append(b"(" + minute + b")" + stats._fill(seconds) + b"(" + offset + b")"
+                        + stats._fill(prefix) + token + bound)
+        elif mode == "time":
             alts.append(b"(" + minute + b")" + stats._fill(seconds) + b"(" + offset + b")"
                         + stats._fill(prefix) + b"(" + token + b")" + bound)
-        elif plan.mode == "window":
+        elif mode == "window":
             alts.append(b"(" + minute + b")(" + stats._fill(seconds) + b")(" + offset + b")("
                         + stats._fill(prefix) + token + bound + b")")
         skips.append(stats._fill(minute + seconds + offset + prefix) + _TOKEN + bound)
@@ -171,24 +176,57 @@ class _Tallier:
         self.resolve = {"dedup": self._dedup, "time": self._timed}.get(plan.mode)
         self.window = _Window(plan) if plan.mode == "window" else None
         self.timeless = replace(plan.query, since=None, until=None)
+        if self.window is not None:
+            self.minutes = _regex(plan, "minutes")
+            self.inside = None if plan.by in TIME_KEYS else _regex(plan, "dedup")
 
     def scan(self, data, start: int, end: int) -> None:
         self.tally.lines += data.count(b"\n", start, end)
-        found = self.regex.findall(data, start, end)
-        rows, cache, resolve = self.tally.rows, self.cache, self.resolve
-        if self.window is not None:
-            window = self._windowed
-            for groups in found:
-                got = window(groups)
-                if got is not None:
-                    rows[got] += 1
+        if self.window is None:
+            found = self.regex.findall(data, start, end)
+            if self.resolve is None:
+                self._each(found, lambda line: self._decide(line[1:]))
+            else:
+                self._counted(found, self.resolve)
             return
-        if resolve is None:
-            for line in found:
-                got = self._decide(line[1:])
+        pos = start
+        while pos < end:
+            stop = data.find(b"\n", pos + stats.SLICE, end) if end - pos > stats.SLICE else -1
+            stop = end if stop < 0 else stop
+            self._window_slice(data, pos, stop)
+            pos = stop
+
+    def _window_slice(self, data, start: int, end: int) -> None:
+        """A first look at the minutes of the slice: when every line of the shipped layouts in it is
+        outside the window only the other lines are looked at; when every one is inside, the slice
+        is counted as without a window; else line by line."""
+        states, odd = set(), []
+        for groups, n in Counter(self.minutes.findall(data, start, end)).items():
+            for i in range(0, len(groups) - 1, 2):
+                if groups[i]:
+                    states.add(self.window.state(i // 2, groups[i], groups[i + 1])[0])
+                    break
+            else:
+                odd.append((groups[-1][1:], n))
+        if states <= {0}:
+            for line, n in odd:
+                got = self._decide(line)
                 if got is not None:
-                    rows[got] += 1
-            return
+                    self.tally.rows[got] += n
+        elif states == {1} and self.inside is not None:
+            self._counted(self.inside.findall(data, start, end), self._dedup)
+        else:
+            self._each(self.regex.findall(data, start, end), self._windowed)
+
+    def _each(self, found: list, decide) -> None:
+        rows = self.tally.rows
+        for groups in found:
+            got = decide(groups)
+            if got is not None:
+                rows[got] += 1
+
+    def _counted(self, found: list, resolve) -> None:
+        rows, cache = self.tally.rows, self.cache
         for groups, n in Counter(found).items():
             try:
                 got = cache[groups]
@@ -202,7 +240,7 @@ class _Tallier:
     def _dedup(self, groups: tuple):
         for ((_, _, _, _, stand_in), _), rest in zip(self.plan.layouts, groups):
             if rest:
-                return self._decide(stand_in + rest)
+                return self._decide(stand_in + rest, self.timeless)
         return self._decide(groups[-1][1:]) if groups[-1] else None
 
     def _timed(self, groups: tuple):
@@ -271,14 +309,19 @@ class _Window:
         self.width = {"minute": 16, "hour": 13}.get(plan.by)
         self.minutes: dict = {}
 
-    def bucket(self, layout: int, minute: bytes, seconds: bytes, offset: bytes):
-        """_OUT, or the line's time key (_ANY when the table is not by time)."""
+    def state(self, layout: int, minute: bytes, offset: bytes) -> tuple:
+        """(1 inside, 0 outside, -1 look at each line; the time key), remembered."""
         try:
-            state, key = self.minutes[(layout, minute, offset)]
+            return self.minutes[(layout, minute, offset)]
         except KeyError:
             if len(self.minutes) >= CACHE:
                 self.minutes.clear()
-            state, key = self.minutes[(layout, minute, offset)] = self._minute(layout, minute, offset)
+            got = self.minutes[(layout, minute, offset)] = self._minute(layout, minute, offset)
+            return got
+
+    def bucket(self, layout: int, minute: bytes, seconds: bytes, offset: bytes):
+        """_OUT, or the line's time key (_ANY when the table is not by time)."""
+        state, key = self.state(layout, minute, offset)
         if state == 0:
             return _OUT
         if state < 0:
@@ -287,8 +330,7 @@ class _Window:
                 return _OUT
         return key
 
-    def _minute(self, layout: int, minute: bytes, offset: bytes):
-        """(1 inside, 0 outside, -1 look at each line; the key)."""
+    def _minute(self, layout: int, minute: bytes, offset: bytes) -> tuple:
         kind, text, zone = self.kinds[layout], minute.decode("ascii"), offset.decode("ascii")
         first, last = parse_time(text + ":00" + zone, kind), parse_time(text + ":59" + zone, kind)
         key = _ANY if self.width is None else _bucket(first, self.width)

@@ -196,6 +196,8 @@ WINDOWS = [
     {"since": "2026-10-25 01:10", "host": "mail1"},
     {"until": "2026-10-25 01:30:10", "severity": ["error+"], "event": ["SPFfail", "Critical"]},
     {"since": "2026-10-25 00:59:40", "until": "2026-10-25 01:00:20"},
+    {"since": "2026-10-24 12:00", "severity": ["warning"]},    # every line inside
+    {"until": "2026-10-24 12:00"},                              # every line outside
 ]
 
 
@@ -203,19 +205,23 @@ WINDOWS = [
 @pytest.mark.parametrize("window", range(len(WINDOWS)))
 def test_since_and_until_a_minute_at_a_time(tmp_path, catalog, monkeypatch, zone, window):
     """Whole minutes inside or outside, the edges line by line; naive times are local, also where
-    the local clock goes back (Europe/London, 25 October 2026 02:00)."""
+    the local clock goes back (Europe/London, 25 October 2026 02:00). Small slices: some wholly
+    inside the window, some outside, some across an edge."""
     import time
     monkeypatch.setenv("TZ", zone)
+    monkeypatch.setattr(grouped.stats, "SLICE", 3000)
     time.tzset()
     try:
         path = tmp_path / "mta-event.log"
-        path.write_bytes(b"\n".join(spread_lines(datetime(2026, 10, 25, 0, 30), 120)) + b"\n")
+        lines = spread_lines(datetime(2026, 10, 25, 0, 30), 120)
+        lines[40:40] = [b"no token", EXTRA[-1], b"2026-10-25 01:00:00 " + b"p" * 300 + b"[1] E-MTA_SMTP-Error: x"]
+        path.write_bytes(b"\n".join(lines) + b"\n")
         query = build_query(catalog, now=NOW, **WINDOWS[window])
         for by in grouped.BY:
             got = grouped.tally_files([str(path)], catalog, by=by, query=query, workers=1)
             want = reference([path], catalog, by, query)
             assert got.rows == want, by
-            assert sum(want.values()) > 0
+            assert (sum(want.values()) > 0) == (window != len(WINDOWS) - 1)
     finally:
         monkeypatch.undo()
         time.tzset()
