@@ -219,3 +219,15 @@ def test_follow_with_a_filter(run, tmp_path):
         proc.wait(timeout=10)
         proc.stdout.close()
         proc.stderr.close()
+
+
+def test_by_tables_keep_hostile_keys_inert(run, tmp_path):
+    log = tmp_path / "mta-event.log"
+    log.write_bytes(b"2026-11-24T10:15:03Z evil\x1b[2Jhost smtpsrvr[1]: E-MTA_SMTP-Error: x\n"
+                    b"2026-11-24T10:15:03Z m\xe2\x80\xaehost smtpsrvr[1]: E-MTA_SMTP-ConnectFailed: 1\n")
+    for by in ("host", "caller"):
+        text = run("stats", "--by", by, str(log)).stdout.decode()
+        assert "\x1b" not in text and "\u202e" not in text
+        assert "evil\\e[2Jhost" in text
+    doc = run("stats", "--by", "host", "--json", str(log)).stdout
+    assert doc.isascii() and "evil\x1b[2Jhost" in {r["key"] for r in json.loads(doc)["rows"]}
