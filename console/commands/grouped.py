@@ -32,7 +32,9 @@ from console.decode.event import Event
 from console.errors import DataError
 from console.model.caller import caller_of
 from console.model.query import Query
+from console.model.textfilter import TextFilter
 from console.model.timespec import instant
+from console.regex.cost import parse
 
 BY = ("event", "caller", "host", "minute", "hour")
 TIME_KEYS = ("minute", "hour")
@@ -152,6 +154,23 @@ def _regex(plan: _Plan, mode: Optional[str] = None) -> re.Pattern[bytes]:
     return re.compile(b"\n(?:" + b"|".join(alts) + b")|(\n[^\n]*)" if alts else b"(\n[^\n]*)")
 
 
+def _needle(text: Optional[TextFilter]) -> Optional[re.Pattern[bytes]]:
+    """The --grep regex as bytes when it is plain ASCII text (every match is that text): lines
+    without it need no look. None otherwise."""
+    if text is None or text.regex is None:
+        return None
+    try:
+        items = list(parse(text.regex.pattern, text.regex.flags & ~re.IGNORECASE))
+    except (re.error, RecursionError, OverflowError, ValueError):
+        return None
+    if not items or any(str(op) != "LITERAL" for op, _ in items):
+        return None
+    literal = "".join(chr(av) for _, av in items)
+    if not literal.isascii() or "\n" in literal:
+        return None
+    return re.compile(re.escape(literal.encode("ascii")), text.regex.flags & re.IGNORECASE)
+
+
 def _letters(plan: _Plan):
     """The letters the --severity filter keeps, as a bytes class; None: no such filter, or one that
     keeps unknown letters."""
@@ -176,12 +195,16 @@ class _Tallier:
         self.resolve = {"dedup": self._dedup, "time": self._timed}.get(plan.mode)
         self.window = _Window(plan) if plan.mode == "window" else None
         self.timeless = replace(plan.query, since=None, until=None)
+        self.needle = _needle(plan.query.text) if plan.mode == "decoded" else None
         if self.window is not None:
             self.minutes = _regex(plan, "minutes")
             self.inside = None if plan.by in TIME_KEYS else _regex(plan, "dedup")
 
     def scan(self, data, start: int, end: int) -> None:
         self.tally.lines += data.count(b"\n", start, end)
+        if self.needle is not None:
+            self._candidates(data, start, end)
+            return
         if self.window is None:
             found = self.regex.findall(data, start, end)
             if self.resolve is None:
@@ -217,6 +240,28 @@ class _Tallier:
             self._counted(self.inside.findall(data, start, end), self._dedup)
         else:
             self._each(self.regex.findall(data, start, end), self._windowed)
+
+    def _candidates(self, data, start: int, end: int) -> None:
+        """--grep with a plain ASCII text: only the lines that contain it are looked at (found in C);
+        a slice with non-ASCII bytes goes line by line (case folding beyond ASCII)."""
+        pos = start
+        while pos < end:
+            stop = data.find(b"\n", pos + stats.SLICE, end) if end - pos > stats.SLICE else -1
+            stop = end if stop < 0 else stop
+            if not data[pos:stop].isascii():
+                self._each(self.regex.findall(data, pos, stop), lambda line: self._decide(line[1:]))
+                pos = stop
+                continue
+            m = self.needle.search(data, pos, stop)
+            while m is not None:
+                first = data.rfind(b"\n", pos, m.start()) + 1
+                last = data.find(b"\n", m.start(), stop)
+                last = stop if last < 0 else last
+                got = self._decide(data[first:last])
+                if got is not None:
+                    self.tally.rows[got] += 1
+                m = self.needle.search(data, last, stop)
+            pos = stop
 
     def _each(self, found: list, decide) -> None:
         rows = self.tally.rows

@@ -225,3 +225,22 @@ def test_since_and_until_a_minute_at_a_time(tmp_path, catalog, monkeypatch, zone
     finally:
         monkeypatch.undo()
         time.tzset()
+
+
+@pytest.mark.parametrize("grep", ["connection", "SPFfail", "k", "KELVIN", "(a+)+", "[x", "(smtp-external)"])
+def test_grep_with_plain_text_looks_only_at_lines_that_have_it(tmp_path, catalog, monkeypatch, grep):
+    """Plain ASCII text is found in the bytes (ASCII slices); slices with other bytes go line by line,
+    where case folding reaches beyond ASCII (the Kelvin sign matches k)."""
+    monkeypatch.setattr(grouped.stats, "SLICE", 2000)
+    path = tmp_path / "mta-event.log"
+    write_log(path, 400, catalog, seed=3, layout="native")
+    lines = path.read_bytes().splitlines()
+    lines[100:100] = ["2026-11-24 00:00:09.000 smtpsrvr[1] W-MTA_SMTP-Notice: \u212aelvin (a+)+ [x".encode(),
+                      b"2026-11-24 00:00:09.000 smtpsrvr[1] W-MTA_SMTP-Notice: kelvin (a+)+ [x\r"]
+    lines[300:300] = [b"2026-11-24 00:00:09.000 smtpsrvr[1] W-MTA_SMTP-Notice: KELVIN (a+)+ [x"]
+    path.write_bytes(b"\n".join(lines) + b"\n")
+    query = build_query(catalog, grep=grep, severity=["info+"])
+    for by in ("caller", "minute"):
+        got = grouped.tally_files([str(path)], catalog, by=by, query=query, workers=1)
+        want = reference([path], catalog, by, query)
+        assert got.rows == want and want
