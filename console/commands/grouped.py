@@ -13,7 +13,8 @@ decoded whole. By the filters and the key (the plan's mode):
   the minute are all that is needed; nothing is decoded.
 * window (--since/--until, no --grep): a minute wholly inside or outside the window decides for
   its lines, the minutes at its edges go line by line; the rest as dedup.
-* decoded (--grep): each line's text is matched first; the lines that match are decoded.
+* decoded (--grep): each line's text is matched first, the lines that match are decoded; plain
+  ASCII text is looked for in the bytes, so only the lines that contain it are looked at.
 """
 
 from __future__ import annotations
