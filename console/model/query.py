@@ -1,8 +1,8 @@
 """Which events a filter keeps, for the shell (decode, stats) by the console's own filter rules.
 
 The rules are those of console.model.events.Filter: a set of severity names, event names as
-(facility, name), a value that is the host or one of the parameters (the console's "only this
-caller/host"), and the `/` text filter on the raw line (console.model.textfilter, with its regex
+(facility, name), a value that is the host, one of the parameters or the caller (the console's
+"only this caller/host"), and the `/` text filter on the raw line (console.model.textfilter, with its regex
 cost check). Time bounds come from console.model.timespec: [since, until), compared as instants
 (naive event times are local); an event with no time is outside any time bound.
 
@@ -18,6 +18,7 @@ from typing import Iterable, Optional
 
 from console.catalog.catalog import Catalog
 from console.decode.event import Event
+from console.model.caller import caller_of
 from console.model.textfilter import TextFilter, compile_filter
 from console.model.timespec import TimeSpecError, instant, parse_time_spec
 
@@ -56,8 +57,8 @@ class Query:
         if self.events is not None and (ev.facility, ev.event) not in self.events:
             return False
         value = self.value
-        if value is not None and (value not in ev.raw
-                                  or ev.host != value and value not in ev.params.values()):
+        if value is not None and (value not in ev.raw or ev.host != value and value not in ev.params.values()
+                                  and caller_of(ev) != value):
             return False
         if self.since is not None or self.until is not None:
             when = ev.time
