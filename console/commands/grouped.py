@@ -56,7 +56,7 @@ _STAMPS = (
 # the prefix <= 390, the token <= 259): what follows is bounded by max_line minus this, so that a
 # line deduplicated is never one the decoder would cut.
 _PREFIX_ROOM = 1024
-_TOKEN = stats._fill(stats._TOKEN.replace(b"(", b"(?:", 1))   # the token, not captured
+_TOKEN = stats.fill_runs(stats.TOKEN.replace(b"(", b"(?:", 1))   # the token, not captured
 
 
 def _time_bucket(ev: Event, width: int) -> Optional[str]:
@@ -110,7 +110,7 @@ def _plan(catalog: Catalog, by: str, query: Query, max_line: int) -> _Plan:
         raise DataError(f"--by: no key {by!r} (one of {', '.join(BY)})")
     layouts = []
     if max_line >= stats.FAST_MIN_LINE:
-        for prefix, stamp in zip(stats._spec(catalog, max_line).fast, _STAMPS):
+        for prefix, stamp in zip(stats.line_spec(catalog, max_line).fast, _STAMPS):
             whole = stamp[0] + stamp[1] + stamp[2]
             if not prefix.startswith(whole):
                 break
@@ -138,18 +138,18 @@ def _regex(plan: _Plan, mode: Optional[str] = None) -> re.Pattern[bytes]:
     alts, skips = [], []
     for (minute, seconds, offset, _, _), prefix in plan.layouts:
         if mode == "dedup":
-            alts.append(stats._fill(minute + seconds + offset) + b"(" + stats._fill(prefix) + token
+            alts.append(stats.fill_runs(minute + seconds + offset) + b"(" + stats.fill_runs(prefix) + token
                         + bound + b")")
         elif mode == "minutes":
-            alts.append(b"(" + minute + b")" + stats._fill(seconds) + b"(" + offset + b")"
-                        + stats._fill(prefix) + token + bound)
+            alts.append(b"(" + minute + b")" + stats.fill_runs(seconds) + b"(" + offset + b")"
+                        + stats.fill_runs(prefix) + token + bound)
         elif mode == "time":
-            alts.append(b"(" + minute + b")" + stats._fill(seconds) + b"(" + offset + b")"
-                        + stats._fill(prefix) + b"(" + token + b")" + bound)
+            alts.append(b"(" + minute + b")" + stats.fill_runs(seconds) + b"(" + offset + b")"
+                        + stats.fill_runs(prefix) + b"(" + token + b")" + bound)
         elif mode == "window":
-            alts.append(b"(" + minute + b")(" + stats._fill(seconds) + b")(" + offset + b")("
-                        + stats._fill(prefix) + token + bound + b")")
-        skips.append(stats._fill(minute + seconds + offset + prefix) + _TOKEN + bound)
+            alts.append(b"(" + minute + b")(" + stats.fill_runs(seconds) + b")(" + offset + b")("
+                        + stats.fill_runs(prefix) + token + bound + b")")
+        skips.append(stats.fill_runs(minute + seconds + offset + prefix) + _TOKEN + bound)
     if letters is not None and alts:
         alts.append(b"(?:" + b"|".join(skips) + b")")
     return re.compile(b"\n(?:" + b"|".join(alts) + b")|(\n[^\n]*)" if alts else b"(\n[^\n]*)")

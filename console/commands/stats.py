@@ -68,7 +68,7 @@ class Counts:
 # prefix and the token decide the match. The token is captured whole: b"L-FAC-EVT".
 
 _NS = rb"\t\n\x0b\x0c\r\x1c-\x1f \x80-\xff"   # \s, and non-ASCII, for negated classes
-_TOKEN = rb"([A-Z]-[A-Za-z0-9_]{R}-[A-Za-z0-9_]{R}(?![A-Za-z0-9_]))"
+TOKEN = rb"([A-Z]-[A-Za-z0-9_]{R}-[A-Za-z0-9_]{R}(?![A-Za-z0-9_]))"
 _SYSLOG_TAIL = (rb" [^" + _NS + rb"]{R} [^" + _NS + rb"\[\]:]{R}(?:\[[0-9]{R}\])?: ")
 _FAST: dict[str, bytes] = {
     r"^(?P<timestamp>\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(?:\.\d+)?) (?P<program>[^\s\[\]]+)"
@@ -109,7 +109,8 @@ def _as_bytes(pattern: str, flags: int) -> re.Pattern[bytes] | None:
         return None
 
 
-def _fill(pattern: bytes) -> bytes:
+def fill_runs(pattern: bytes) -> bytes:
+    """A byte pattern with its `{R}` runs made possessive where Python has them (console.compat)."""
     return pattern.replace(b"{R}", _RUN)
 
 
@@ -123,7 +124,7 @@ class _Spec:
     token: tuple[str, int]                  # the generic token (pattern, flags)
 
 
-def _spec(catalog: Catalog, max_line: int) -> _Spec:
+def line_spec(catalog: Catalog, max_line: int) -> _Spec:
     if max_line < 1:
         raise DataError("max_line must be positive")
     fast: list[bytes] = []
@@ -146,7 +147,7 @@ class _Counter:
         self.counts = Counts()
         self.tokens: Counter = Counter()       # b"L-FAC-EVT" -> n
         if spec.block:
-            alt = b"(?:" + b"|".join(map(_fill, spec.fast)) + b")" + _fill(_TOKEN)
+            alt = b"(?:" + b"|".join(map(fill_runs, spec.fast)) + b")" + fill_runs(TOKEN)
             self.one = re.compile(b"\n" + alt)                     # fast lines only
             self.two = re.compile(b"\n(?:" + alt + b"|([^\n]*))")  # fast token, or the odd line
         else:
@@ -377,7 +378,7 @@ def pieces(path: str, size: int, workers: int) -> list[tuple[int, int]]:
 def fast_layouts(catalog: Catalog) -> list[str]:
     """The layouts whose lines are counted by the block regex (the fast path), by name: the leading
     ones whose regex is a shipped layout's, unchanged. The lines of any other are decoded one by one."""
-    return [layout.name for layout, _ in zip(catalog.layouts, _spec(catalog, FAST_MIN_LINE).fast)]
+    return [layout.name for layout, _ in zip(catalog.layouts, line_spec(catalog, FAST_MIN_LINE).fast)]
 
 
 def cpus() -> int:
@@ -393,7 +394,7 @@ def count_files(paths: list[str], catalog: Catalog, *, max_line: int = DEFAULT_M
     """Reads each file whole, gzip, bzip2 and xz files decompressed (one job each). Raises DataError
     for a file that cannot be read; damaged compressed data is counted up to the damage and named
     in Counts.problems."""
-    spec = _spec(catalog, max_line)
+    spec = line_spec(catalog, max_line)
     workers = workers or cpus()
     return run_jobs(file_jobs(paths, workers), _count_job, spec, workers, Counts())
 
@@ -444,7 +445,7 @@ def count_stream(stream, catalog: Catalog, *, max_line: int = DEFAULT_MAX_LINE,
                  name: str = "-") -> Counts:
     """Standard input: one pass, no splitting; decompressed if it is gzip, bzip2 or xz."""
     from console.tail.compressed import CompressedFileError, decompress_stream
-    counter = _Counter(_spec(catalog, max_line))
+    counter = _Counter(line_spec(catalog, max_line))
     try:
         reader = decompress_stream(stream, name)
     except CompressedFileError as exc:
