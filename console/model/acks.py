@@ -42,7 +42,8 @@ class Acks:
         return ev.sev.name in self._notifying and name_of(ev) not in self.muted
 
     def arrived(self, ev: Event) -> None:
-        self.unacked += self.counts(ev)
+        if ev.sev.name in self._alerting:  # most lines are not alerts: no more work for them
+            self.unacked += self.counts(ev)
 
     def replaced(self, old: Event, new: Event) -> None:
         """`new` took the place (and seq) of `old`."""

@@ -185,6 +185,7 @@ class EventModel(FilterChoices, AckChoices):
             if store.bytes > budget:  # as it goes: a batch of long lines must not hold twice
                 dropped += self._drop_oldest()  # the budget (the count waits for the batch's end)
         self.total += fresh
+        store.remember(events)
         if len(store) > history:
             dropped += self._drop_oldest()
         if self._job is not None:

@@ -54,6 +54,7 @@ class EventStore:
         self._names = _Interned()
         self._sources = _Interned("")
         self.first = 1          # seq of row 0
+        self._next = 1          # seq of the next row appended
         self._start = 0         # rows before this index are gone (deleted in bulk, now and then)
         self._chunk, self._off, self._len = array("I"), array("I"), array("I")
         self._sev, self._name, self._src = array("B"), array("I"), array("I")
@@ -67,12 +68,12 @@ class EventStore:
 
     # -- size -------------------------------------------------------------------------------
     def __len__(self) -> int:
-        return len(self._sev) - self._start
+        return self._next - self.first
 
     @property
     def last(self) -> int:
         """seq of the newest row (first - 1 when empty)."""
-        return self.first + len(self) - 1
+        return self._next - 1
 
     def holds(self, seq: int) -> bool:
         return self.first <= seq <= self.last
@@ -91,10 +92,11 @@ class EventStore:
     def append(self, ev: Event) -> int:
         """Stores `ev` as the newest row; sets and returns its seq. (The hot path of a history's
         load: a few million calls, so lookups are inlined.)"""
-        chunk, off, size = self._put_text(ev.raw)
+        data = ev.raw.encode("utf-8", "surrogatepass")
+        chunk, off = self._arena.put(data)
         self._chunk.append(chunk)
         self._off.append(off)
-        self._len.append(size)
+        self._len.append(len(data))
         sev = self._sev_ids.get(id(ev.sev))
         self._sev.append(sev if sev is not None else self._sev_id(ev.sev))
         if ev.event is None:
@@ -111,8 +113,8 @@ class EventStore:
         self._sec.append(self._seconds.of(ev))
         self._numbering.append(ev.numbering)
         self._flags.append((_CUT if ev.cut else 0) | (_PARTIAL if ev.partial else 0))
-        ev.seq = seq = self.first + len(self._sev) - 1 - self._start
-        self._remember(ev)
+        ev.seq = seq = self._next
+        self._next += 1
         return seq
 
     def replace(self, seq: int, ev: Event) -> int:
@@ -233,6 +235,13 @@ class EventStore:
         ev.seq = seq
         self._remember(ev)
         return ev
+
+    def remember(self, events) -> None:
+        """Keeps these events (appended lately) as the ones built for their rows: a row on screen
+        stays one object. A batch's newest only: the cache holds CACHE."""
+        for ev in events[-self._cache_size:]:
+            if self.first <= ev.seq < self._next:  # not one the caps dropped meanwhile
+                self._remember(ev)
 
     def _remember(self, ev: Event) -> None:
         if len(ev.raw) > CACHE_LINE:

@@ -38,7 +38,10 @@ class SecondsCache:
         stamp = ev.timestamp
         if not stamp:
             return NO_SECOND
-        key = (_FRACTION.sub("", stamp) if "." in stamp or "," in stamp else stamp, ev.time_kind)
+        if len(stamp) > 20 and stamp[19] in ".," and stamp[20:].isdigit():  # ISO, a fraction, no zone
+            key = (stamp[:19], ev.time_kind)
+        else:
+            key = (_FRACTION.sub("", stamp) if "." in stamp or "," in stamp else stamp, ev.time_kind)
         sec = self._seen.get(key)
         if sec is None:
             sec = self._seen[key] = _second(ev.time)
