@@ -163,53 +163,7 @@ class _Counter:
 
     # -- input ------------------------------------------------------------------------
     def feed(self, stream, limit: int | None = None) -> None:
-        """Reads the stream until EOF or `limit` bytes; lines longer than max_line are cut there
-        and the rest skipped, as console.tail.whole_files does.
-
-        One buffer is reused: buf[0] is a newline standing for the end of the line before,
-        then the unfinished line kept from the last read, then new data (readinto: no copy,
-        no fresh pages to fault in)."""
-        max_line = self.max_line
-        readinto = getattr(stream, "readinto", None)
-        buf = bytearray(BLOCK + 1)
-        buf[0] = 10
-        have = 1            # bytes of buf in use
-        skipping = False    # inside the rest of a line already cut
-        left = limit
-        while left is None or left > 0:
-            if have == len(buf):       # one unfinished line fills the buffer: grow it
-                buf.extend(bytes(len(buf)))
-            room = len(buf) - have if left is None else min(len(buf) - have, left)
-            n = _read_into(stream, readinto, buf, have, room)
-            if not n:
-                break
-            if left is not None:
-                left -= n
-            end = have + n
-            if skipping:
-                nl = buf.find(b"\n", have, end)
-                if nl < 0:
-                    continue
-                buf[1:end - nl] = buf[nl + 1:end]
-                end -= nl
-                skipping = False
-            cut = buf.rfind(b"\n", 0, end)
-            if cut > 0:
-                self.scan(buf, 0, cut)
-            tail = end - cut - 1
-            if tail > max_line:
-                line = bytes(buf[cut + 1:cut + 1 + max_line])
-                self.scan(b"\n" + line + b"\n", 0, max_line + 1)
-                have = 1
-                skipping = True
-            else:
-                if cut > 0:
-                    buf[1:1 + tail] = buf[cut + 1:end]
-                have = 1 + tail
-            if len(buf) > BLOCK + 1 and have <= BLOCK // 2:
-                del buf[BLOCK + 1:]     # back to size after a long line
-        if have > 1 and not skipping:
-            self.scan(b"\n" + bytes(buf[1:have]) + b"\n", 0, have)
+        feed(stream, self.max_line, self.scan, limit)
 
     def scan(self, data: bytes, start: int, end: int) -> None:
         """The lines between data[start] == "\\n" and data[end] == "\\n" (exclusive)."""
@@ -305,6 +259,56 @@ class _Counter:
         return counts
 
 
+def feed(stream, max_line: int, scan, limit: int | None = None) -> None:
+    """Hands scan(data, start, end) the lines of the stream, until EOF or `limit` bytes: a line
+    longer than max_line that reaches past a read is cut there and its rest skipped; a long line
+    inside one read is passed whole (scan cuts it, as console.tail.whole_files does).
+
+    One buffer is reused: buf[0] is a newline standing for the end of the line before,
+    then the unfinished line kept from the last read, then new data (readinto: no copy,
+    no fresh pages to fault in)."""
+    readinto = getattr(stream, "readinto", None)
+    buf = bytearray(BLOCK + 1)
+    buf[0] = 10
+    have = 1            # bytes of buf in use
+    skipping = False    # inside the rest of a line already cut
+    left = limit
+    while left is None or left > 0:
+        if have == len(buf):       # one unfinished line fills the buffer: grow it
+            buf.extend(bytes(len(buf)))
+        room = len(buf) - have if left is None else min(len(buf) - have, left)
+        n = _read_into(stream, readinto, buf, have, room)
+        if not n:
+            break
+        if left is not None:
+            left -= n
+        end = have + n
+        if skipping:
+            nl = buf.find(b"\n", have, end)
+            if nl < 0:
+                continue
+            buf[1:end - nl] = buf[nl + 1:end]
+            end -= nl
+            skipping = False
+        cut = buf.rfind(b"\n", 0, end)
+        if cut > 0:
+            scan(buf, 0, cut)
+        tail = end - cut - 1
+        if tail > max_line:
+            line = bytes(buf[cut + 1:cut + 1 + max_line])
+            scan(b"\n" + line + b"\n", 0, max_line + 1)
+            have = 1
+            skipping = True
+        else:
+            if cut > 0:
+                buf[1:1 + tail] = buf[cut + 1:end]
+            have = 1 + tail
+        if len(buf) > BLOCK + 1 and have <= BLOCK // 2:
+            del buf[BLOCK + 1:]     # back to size after a long line
+    if have > 1 and not skipping:
+        scan(b"\n" + bytes(buf[1:have]) + b"\n", 0, have)
+
+
 def _count_range(path: str, start: int, end: int, spec: _Spec) -> Counts:
     counter = _Counter(spec)
     try:
@@ -376,7 +380,7 @@ def fast_layouts(catalog: Catalog) -> list[str]:
     return [layout.name for layout, _ in zip(catalog.layouts, _spec(catalog, FAST_MIN_LINE).fast)]
 
 
-def _cpus() -> int:
+def cpus() -> int:
     """The CPUs this process may run on (taskset, cpusets), not all the machine has."""
     try:
         return len(os.sched_getaffinity(0)) or 1
@@ -389,9 +393,15 @@ def count_files(paths: list[str], catalog: Catalog, *, max_line: int = DEFAULT_M
     """Reads each file whole, gzip, bzip2 and xz files decompressed (one job each). Raises DataError
     for a file that cannot be read; damaged compressed data is counted up to the damage and named
     in Counts.problems."""
-    from console.tail.compressed import compression_of
     spec = _spec(catalog, max_line)
-    workers = workers or _cpus()
+    workers = workers or cpus()
+    return run_jobs(file_jobs(paths, workers), _count_job, spec, workers, Counts())
+
+
+def file_jobs(paths: list[str], workers: int) -> list[tuple]:
+    """(path, start, end) pieces of plain files; (path, None, None) for a compressed file, read
+    whole. DataError for a file that cannot be read."""
+    from console.tail.compressed import compression_of
     jobs = []
     for path in paths:
         try:
@@ -410,18 +420,23 @@ def count_files(paths: list[str], catalog: Catalog, *, max_line: int = DEFAULT_M
             jobs.append((path, None, None))   # open_decompressed reports a format it cannot read
         else:
             jobs += [(path, a, b) for a, b in pieces(path, st.st_size, workers)]
-    total = Counts()
+    return jobs
+
+
+def run_jobs(jobs: list[tuple], job, spec, workers: int, total):
+    """job(path, start, end, spec) for each, across processes when there are several; each result
+    is added to `total` (anything with add()), in order."""
     if len(jobs) > 1 and workers > 1:
         import multiprocessing   # only here: ~20 ms of imports a small file does not need
         from concurrent.futures import ProcessPoolExecutor
         ctx = multiprocessing.get_context("fork")
         with ProcessPoolExecutor(max_workers=min(workers, len(jobs)), mp_context=ctx) as pool:
-            futures = [pool.submit(_count_job, p, a, b, spec) for p, a, b in jobs]
+            futures = [pool.submit(job, p, a, b, spec) for p, a, b in jobs]
             for fut in futures:
                 total.add(fut.result())
     else:
         for p, a, b in jobs:
-            total.add(_count_job(p, a, b, spec))
+            total.add(job(p, a, b, spec))
     return total
 
 
