@@ -21,6 +21,7 @@ from console.decode.decoder import Decoder
 from console.decode.pipeline import BatchDecoder
 from console.decode.event import Event
 from console.live.intake import Intake, Notices
+from console.live.trend import AlertTrend
 from console.model.events import DEFAULT_HISTORY_BYTES, EventModel
 from console.safe_text import for_screen, visible
 from console.tail.source import LineSource
@@ -35,6 +36,7 @@ from console.ui.exit_wiring import ExitOnRequest
 from console.ui.filter_actions import FILTER_SLICE, FilterActions
 from console.ui.filter_bar import FilterBar
 from console.ui.help_screen import HelpScreen, help_rows
+from console.ui.history_actions import HistoryActions
 from console.ui.keys import BASE_BINDINGS, ConsoleKeys
 from console.ui.severity_styles import SeverityStyles
 from console.ui.status_bar import Pacer, StatusBar, progress_note
@@ -47,7 +49,7 @@ STATUS_EVERY = 2.0  # while lines flow the header's counts are drawn this often 
 NARROW = 120  # below this many columns the panel is a bottom pane, not a side one
 
 
-class ConsoleApp(FilterActions, AlertActions, ExitOnRequest, App[int]):
+class ConsoleApp(FilterActions, AlertActions, HistoryActions, ExitOnRequest, App[int]):
     TITLE = "smtp-console"
     CSS = """
     Screen { layers: base; }
@@ -75,6 +77,7 @@ class ConsoleApp(FilterActions, AlertActions, ExitOnRequest, App[int]):
         self.decoder = decoder or Decoder(catalog)
         self.intake = Intake(self.model, BatchDecoder(self.decoder), source, clock)
         self.intake.notifying = notify
+        self.trend = AlertTrend(s.name for s in catalog.severities if s.alert)  # the header's sparkline
         self.theme_data = themes
         self.source = source
         self.console_title = title
@@ -150,6 +153,7 @@ class ConsoleApp(FilterActions, AlertActions, ExitOnRequest, App[int]):
     def ingest(self, events: list[Event], *, live: bool = True) -> None:
         """One batch: model first, then one list update and (rate-limited) notifications."""
         result, notices = self.intake.add(events, following=self.event_list.following, live=live)
+        self.trend.add_batch(events)  # counted now, drawn with the header (paced, never per batch)
         self.event_list.events_added(result.visible, result.dropped_visible, events)
         if result.replaced:  # partial events completed in place: their rows, maybe the panel
             self.event_list.rows_changed(result.replaced)
@@ -212,7 +216,7 @@ class ConsoleApp(FilterActions, AlertActions, ExitOnRequest, App[int]):
                                   following=self.event_list.following,
                                   new_while_paused=self.intake.new_while_paused, rate=self.intake.rate.rate(),
                                   sources=self.intake.sources, title=self.console_title, keys=self.keys.by_severity,
-                                  history_note=self.intake.coverage.text(),
+                                  history_note=self.intake.coverage.text(), trend=self.trend.counts(),
                                   filter_note=progress_note(self.model, backfilling=self.backfilling))
 
     # -- list and panel -------------------------------------------------------------------

@@ -54,10 +54,16 @@ BASE_BINDINGS = [
             tooltip="send the raw line to the terminal's clipboard (OSC 52; a terminal may refuse it)"),
     Binding("d", "wide", "wide", id="wide", show=False,
             tooltip="show the date, host and program[pid] columns even when the screen is narrow (again: undo)"),
+    Binding("T", "timeline", "timeline", id="timeline",
+            tooltip="events per time bucket by severity, over what the filters show; Enter goes there"),
+    Binding("colon", "go_to_time", "go to time", id="go-to-time", key_display=":",
+            tooltip="go to a time: HH:MM[:SS], YYYY-MM-DD HH:MM[:SS] or -15m / -2h (pauses)"),
+    Binding("S", "summary", "summary", id="summary",
+            tooltip="counts by severity, event, caller and host of what the filters show; Enter shows only one"),
 ]
-RESERVED_KEYS = ("T", "colon", "S")  # left free for going back in time (timeline, go to time, summary)
+HISTORY_KEYS = ("T", "colon", "S")  # looking back: timeline, go to a time, summary (console.ui.history_actions)
 
-KEY_NAMES = {"question_mark": "?", "slash": "/", "escape": "Esc", "enter": "Enter",
+KEY_NAMES = {"question_mark": "?", "colon": ":", "slash": "/", "escape": "Esc", "enter": "Enter",
              "exclamation_mark": "!", "ctrl+c": "Ctrl+C", "ctrl+z": "Ctrl+Z", "ctrl+f": "Ctrl+F",
              "ctrl+b": "Ctrl+B", "ctrl+d": "Ctrl+D", "ctrl+u": "Ctrl+U", "left": "Left", "right": "Right",
              "space": "Space", "backspace": "Backspace", "end": "End", "home": "Home",
