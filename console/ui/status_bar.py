@@ -147,12 +147,14 @@ def _rows(*, width: int, model: EventModel, styles: SeverityStyles, following: b
 
 
 def _trend_parts(trend: list[int] | None) -> list[Part]:
-    """Alerts per minute, the last hour then the last half hour: the first part to go when short."""
+    """Alerts per minute over the last hour, else its last half or quarter: the first part to go
+    when the row is short (the operator's counts and sources matter more)."""
     if not trend:
         return []
-    half = trend[len(trend) // 2:]
-    return [Part(8, [[("alerts/min ", "dim"), (sparkline(trend), None)],
-                     [("alerts ", "dim"), (sparkline(half), None)], []])]
+    forms = [[("alerts/min 1h ", "dim"), (sparkline(trend), None)]]
+    for part, label in ((2, "30m"), (4, "15m")):
+        forms.append([(f"alerts {label} ", "dim"), (sparkline(trend[len(trend) - len(trend) // part:]), None)])
+    return [Part(8, forms + [[]])]
 
 
 def _history_parts(model: EventModel, note: str) -> list[Part]:

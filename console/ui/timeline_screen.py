@@ -121,13 +121,13 @@ class TimelineScreen(Screen[Optional[int]]):
     def _draw_title(self, span, counted: int) -> None:
         out = Text(no_wrap=True, overflow="ellipsis")
         out.append("Timeline", style="bold")
-        out.append(f"  {counted:,} events shown")
+        out.append(f"  {counted:,} events")
         if span is not None:
             form = "%Y-%m-%d %H:%M:%S" if span[0] // 86400 != span[1] // 86400 else "%H:%M:%S"
             out.append(f"  {label(span[0], form)} – {label(span[1], form)}")
-            out.append(f"  {size_text(self.size_now)} a row" + ("" if self.zoom else " (fit)"), style="bold")
+            out.append(f"  {size_text(self.size_now)} a row" + (" (zoomed)" if self.zoom else ""), style="bold")
         if self.cursor_seconds is not None:
-            out.append(f"  ▶ list at {from_wall_seconds(self.cursor_seconds):%H:%M:%S}", style="dim")
+            out.append(f"  ▶ list {from_wall_seconds(self.cursor_seconds):%H:%M:%S}", style="dim")
         self.title_row.update(out)
 
     def _draw_legend(self) -> None:
