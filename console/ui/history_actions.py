@@ -27,11 +27,14 @@ class HistoryActions:
     def action_timeline(self) -> None:
         if not self._on_the_list():
             raise SkipAction()
+        self.push_screen(TimelineScreen(self.model, self.styles_by_theme, cursor_time=self._cursor_time),
+                         self.go_to_seq)
+
+    def _cursor_time(self) -> Optional[float]:
+        """The wall time of the list's selected event (console.live.facts), for the timeline's mark."""
         ev = self.event_list.current
         when = ev.time if ev is not None else None
-        self.push_screen(TimelineScreen(self.model, self.styles_by_theme,
-                                        cursor_seconds=wall_seconds(when) if when is not None else None),
-                         self.go_to_seq)
+        return wall_seconds(when) if when is not None else None
 
     def action_summary(self) -> None:
         if not self._on_the_list():

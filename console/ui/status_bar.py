@@ -133,16 +133,17 @@ def _rows(*, width: int, model: EventModel, styles: SeverityStyles, following: b
           history_note: str = "", trend: list[int] | None = None) -> list[list[Part]]:
     """keys: the key that shows or hides each severity (by name). Sources in trouble on the first
     row, never dropped; healthy ones where there is room: the first row when wide, else the second.
-    trend: alerts per minute over the last hour (console.live.trend), a sparkline when wide."""
+    trend: alerts per minute over the last hour (console.live.trend), a sparkline at the end of the
+    second row when wide (the first is full of sources there)."""
     src = _source_parts(sources)
     trouble = [p for p in src if p.rank == 0]
     healthy = [p for p in src if p.rank != 0]
     wide = width >= WIDE_HEADER
     first = [_follow_part(following, new_while_paused), _unacked_part(model), *trouble,
-             *_count_parts(model, rate), *(healthy if wide else []), *(_trend_parts(trend) if wide else []),
-             Part(7, [form_of(title, "bold"), []])]
+             *_count_parts(model, rate), *(healthy if wide else []), Part(7, [form_of(title, "bold"), []])]
     second = [*_severity_parts(model, styles, keys or {}), *_filter_parts(model, filter_note),
-              *([] if wide else healthy), *_history_parts(model, history_note)]
+              *([] if wide else healthy), *_history_parts(model, history_note),
+              *(_trend_parts(trend) if wide else [])]
     return [first, second]
 
 

@@ -8,7 +8,7 @@ there, paused (console.ui.history_actions)."""
 from __future__ import annotations
 
 import asyncio
-from typing import Optional
+from typing import Callable, Optional
 
 from rich.text import Text
 from textual import work
@@ -45,18 +45,20 @@ class TimelineScreen(Screen[Optional[int]]):
     ]
 
     def __init__(self, model: EventModel, styles: SeverityStyles, *,
-                 cursor_seconds: Optional[float] = None) -> None:
-        """cursor_seconds: the wall time (console.live.facts) of the list's selected event, marked."""
+                 cursor_time: Callable[[], Optional[float]] = lambda: None) -> None:
+        """cursor_time: the wall time (console.live.facts) of the list's selected event, marked; asked
+        again at every redraw, as a following list's cursor moves on."""
         super().__init__()
         self.model = model
         self.severities = list(model.catalog.severities)
         self.sev_styles = styles
-        self.cursor_seconds = cursor_seconds
+        self.cursor_time = cursor_time
+        self.cursor_seconds = cursor_time()
         self.feeder = TallyFeeder(model, [s.name for s in self.severities])
         self.zoom: Optional[int] = None  # a bucket size the operator chose; None: fit the rows
         self.size_now = 1
         self._drawn = -1  # the tally's version last drawn
-        self._aim: object = cursor_seconds  # the time the cursor goes to once counted (None: the end)
+        self._aim: object = self.cursor_seconds  # the time the cursor goes to once counted (None: the end)
         self.title_row = Static(classes="tl-row", id="tl-title")
         self.legend_row = Static(classes="tl-row", id="tl-legend")
         self.hint_row = Static(classes="tl-row", id="tl-hint")
@@ -96,6 +98,7 @@ class TimelineScreen(Screen[Optional[int]]):
 
     # -- drawing ----------------------------------------------------------------------------
     def _draw(self) -> None:
+        self.cursor_seconds = self.cursor_time()
         tally = self.feeder.tally
         self._drawn = tally.version
         span = tally.span()

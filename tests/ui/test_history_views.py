@@ -167,7 +167,7 @@ async def test_the_header_trend_is_on_wide_screens_only(make_app, decode):
     async with app.run_test(size=WIDE) as pilot:
         await start(app, pilot, events)
         assert app.trend.counts()[-1] == 1 and app.trend.counts()[-5] == 1
-        assert "alerts" in app.status.content.plain.splitlines()[0]
+        assert "alerts" in app.status.content.plain.splitlines()[1]
         await pilot.resize_terminal(*SMALL)
         await settle(pilot)
         assert "alerts" not in app.status.content.plain
