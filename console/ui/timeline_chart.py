@@ -65,6 +65,7 @@ class TimelineChart(ScrollView, can_focus=True):
         self.rows: List[Bucket] = []
         self.form = "%H:%M:%S"
         self.mark: Optional[int] = None
+        self.most = 1
         self.glyphs = [sev_glyph(s, styles) for s in self.severities]
 
     def show(self, rows: List[Bucket], form: str, mark: Optional[int], *, cursor: Optional[int] = None) -> None:
@@ -72,6 +73,7 @@ class TimelineChart(ScrollView, can_focus=True):
         there (the newest bucket grows live), else keeps its place."""
         at_end = not self.rows or self.cursor >= len(self.rows) - 1
         self.rows, self.form, self.mark = rows, form, mark
+        self.most = max((b.total for b in rows), default=0) or 1  # the longest bar fills the width
         self.virtual_size = Size(self.size.width, len(rows))
         if cursor is None:
             cursor = len(rows) - 1 if at_end else self.cursor
@@ -118,7 +120,7 @@ class TimelineChart(ScrollView, can_focus=True):
         if not 0 <= index < len(self.rows):
             return Strip.blank(width, base)
         bucket = self.rows[index]
-        most = max(b.total for b in self.rows) or 1
+        most = self.most
         count_w = len(f"{most:,}")
         text = label(bucket.start, self.form)
         cells = max(1, width - len(text) - count_w - 4)
