@@ -26,7 +26,7 @@ class AlertTrend:
         self.version = 0
 
     def add_batch(self, events: Sequence) -> None:
-        """A batch of decoded events as it arrives (console.ui.app's ingest)."""
+        """A batch of decoded events as it arrives (console.live.intake)."""
         found, newest = batch_alerts(events, self.alerts)
         self.add(found, newest)
 

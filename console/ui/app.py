@@ -21,7 +21,6 @@ from console.decode.decoder import Decoder
 from console.decode.pipeline import BatchDecoder
 from console.decode.event import Event
 from console.live.intake import Intake, Notices
-from console.live.trend import AlertTrend
 from console.model.events import DEFAULT_HISTORY_BYTES, EventModel
 from console.safe_text import for_screen, visible
 from console.tail.source import LineSource
@@ -77,7 +76,6 @@ class ConsoleApp(FilterActions, AlertActions, HistoryActions, ExitOnRequest, App
         self.decoder = decoder or Decoder(catalog)
         self.intake = Intake(self.model, BatchDecoder(self.decoder), source, clock)
         self.intake.notifying = notify
-        self.trend = AlertTrend(s.name for s in catalog.severities if s.alert)  # the header's sparkline
         self.theme_data = themes
         self.source = source
         self.console_title = title
@@ -153,7 +151,6 @@ class ConsoleApp(FilterActions, AlertActions, HistoryActions, ExitOnRequest, App
     def ingest(self, events: list[Event], *, live: bool = True) -> None:
         """One batch: model first, then one list update and (rate-limited) notifications."""
         result, notices = self.intake.add(events, following=self.event_list.following, live=live)
-        self.trend.add_batch(events)  # counted now, drawn with the header (paced, never per batch)
         self.event_list.events_added(result.visible, result.dropped_visible, events)
         if result.replaced:  # partial events completed in place: their rows, maybe the panel
             self.event_list.rows_changed(result.replaced)
@@ -216,7 +213,7 @@ class ConsoleApp(FilterActions, AlertActions, HistoryActions, ExitOnRequest, App
                                   following=self.event_list.following,
                                   new_while_paused=self.intake.new_while_paused, rate=self.intake.rate.rate(),
                                   sources=self.intake.sources, title=self.console_title, keys=self.keys.by_severity,
-                                  history_note=self.intake.coverage.text(), trend=self.trend.counts(),
+                                  history_note=self.intake.coverage.text(), trend=self.intake.trend.counts(),
                                   filter_note=progress_note(self.model, backfilling=self.backfilling))
 
     # -- list and panel -------------------------------------------------------------------

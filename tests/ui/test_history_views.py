@@ -166,7 +166,7 @@ async def test_the_header_trend_is_on_wide_screens_only(make_app, decode):
     events = decode(ten_minutes() + [line("E", "Error", T0 + timedelta(minutes=9, seconds=55), "late")])
     async with app.run_test(size=WIDE) as pilot:
         await start(app, pilot, events)
-        assert app.trend.counts()[-1] == 1 and app.trend.counts()[-5] == 1
+        assert app.intake.trend.counts()[-1] == 1 and app.intake.trend.counts()[-5] == 1
         assert "alerts" in app.status.content.plain.splitlines()[1]
         await pilot.resize_terminal(*SMALL)
         await settle(pilot)
