@@ -156,7 +156,7 @@ class TimelineScreen(Screen[Optional[int]]):
             out.append(f"counting… {self.feeder.progress:.0%}  ", style="bold")
         untimed = sum(self.feeder.tally.untimed)
         if untimed:
-            out.append(f"{untimed:,} lines without a time not charted  ", style="dim")
+            out.append(f"{untimed:,} line{'s' if untimed > 1 else ''} without a time not charted  ", style="dim")
         out.append("↑↓ bucket  Enter go there (paused)  + - zoom  0 fit  Esc back", style="dim")
         self.hint_row.update(out)
 

@@ -182,3 +182,25 @@ async def test_help_lists_the_keys_for_looking_back(make_app):
         from screen_helpers import screen_text
         text = screen_text(app)
         assert "events per time bucket" in text and "go to a time" in text and "counts by severity" in text
+
+
+async def test_looking_back_at_nothing_says_so(make_app, decode):
+    """No events, or only lines without a time: each screen opens, says so, and closes."""
+    app = make_app()
+    async with app.run_test(size=SMALL) as pilot:
+        await start(app, pilot, decode(["garbage line with no event token"]))
+        await pilot.press("T")
+        await wait_until(pilot, lambda: isinstance(app.screen, TimelineScreen) and not app.screen.feeder.recounting,
+                         what="the timeline")
+        assert app.screen.chart.rows == [] and "1 line without a time" in app.screen.hint_row.content.plain
+        await pilot.press("enter", "escape")
+        await pilot.press("S")
+        await wait_until(pilot, lambda: isinstance(app.screen, SummaryScreen) and app.screen.done, what="summary")
+        await pilot.pause()
+        assert [r.label for r in app.screen.rows_by_key.values()] == ["unknown", "(unparsed)"]
+        await pilot.press("escape", "colon")
+        await wait_until(pilot, lambda: isinstance(app.screen, GotoPrompt), what="the prompt")
+        await pilot.press(*"09:00", "enter")
+        assert "No event shown has a time" in app.screen.says.content.plain
+        await pilot.press("escape")
+        assert app.screen is app.event_list.screen
