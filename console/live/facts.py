@@ -47,6 +47,12 @@ def view_length(model: EventModel) -> int:
     return len(model.view)
 
 
+def view_token(model: EventModel) -> object:
+    """Something that changes when the view is built again (a filter change, an acknowledgement
+    under "only unacknowledged"): what was counted over the old one must be counted again."""
+    return model.view
+
+
 def wall_seconds(when: datetime) -> float:
     """The local wall-clock time as seconds: what the list shows, and what buckets align to (an hour
     bucket starts on the hour of the clock on the wall). An aware time is converted to local time

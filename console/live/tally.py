@@ -3,7 +3,8 @@ the oldest drop: what the timeline draws its buckets from (console.live.buckets)
 
 A filter change means counting again; that and the first count run in slices of bounded time
 (step(budget)), so 100,000 held events never freeze the screen. Afterwards only new events are
-read. No textual here."""
+read. A partial line completed in place keeps the severity it was counted with until the next
+recount (rare: only a file's unfinished last line). No textual here."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ import time
 from array import array
 from typing import Dict, Iterable, List, Optional, Sequence
 
-from console.live.facts import Fact, view_facts, view_index_after, view_length, wall_seconds
+from console.live.facts import Fact, view_facts, view_index_after, view_length, view_token, wall_seconds
 from console.model.events import EventModel
 
 NO_TIME = -(1 << 62)  # an event whose line has no time it can be placed at
@@ -118,8 +119,8 @@ class TallyFeeder:
         model = self.model
         if model.filtering is not None:
             return False
-        if model.filter is not self._filter or model.view is not self._view:
-            self._filter, self._view = model.filter, model.view
+        if model.filter is not self._filter or view_token(model) is not self._view:
+            self._filter, self._view = model.filter, view_token(model)
             self.tally = Tally(self.severities)
             self.recounting, self._read = True, 0
         tally = self.tally
