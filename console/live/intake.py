@@ -18,6 +18,7 @@ from console.live.notify_limit import NotifyLimiter
 from console.live.coverage import Coverage, CoverageMeter
 from console.live.rate import RateMeter
 from console.live.source_news import SourceNews
+from console.live.trend import AlertTrend
 from console.safe_text import for_screen
 from console.tail.source import LineSource
 from console.tail.contract import Batch
@@ -50,6 +51,8 @@ class Intake:
         self.rate = RateMeter(RATE_WINDOW, clock)
         self.limiter = NotifyLimiter(clock=clock)
         self.alerts = AlertState()  # the alert line: the newest critical/fatal, never a stack
+        # the header's alerts per minute (drawn with the paced header, never per batch)
+        self.trend = AlertTrend(s.name for s in model.catalog.severities if s.alert)
         self.notifying = True  # --no-notify: no transient notification for critical/fatal events
         self.backfilling = source is not None  # the history is being read
         self.new_while_paused = 0  # events that joined the view since the list stopped following
@@ -79,6 +82,7 @@ class Intake:
         """Events into the model. The alert line takes the history's alerts too; notes only live ones."""
         result = self.model.add(events)
         self._coverage.saw(events)
+        self.trend.add_batch(events)
         if live:  # the history read at start is no rate: 100,000 lines in a second are not 100,000 ev/s
             self.rate.add(len(events) - len(result.replaced))  # a completion is no new event
         if not following:

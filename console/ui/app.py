@@ -35,6 +35,7 @@ from console.ui.filter_actions import FILTER_SLICE, FilterActions
 from console.ui.filter_bar import FilterBar
 from console.ui.fitting_footer import FittingFooter
 from console.ui.help_screen import HelpScreen, help_rows
+from console.ui.history_actions import HistoryActions
 from console.ui.keys import BASE_BINDINGS, ConsoleKeys
 from console.ui.severity_styles import SeverityStyles
 from console.ui.status_bar import Pacer, StatusBar, progress_note
@@ -47,7 +48,7 @@ STATUS_EVERY = 2.0  # while lines flow the header's counts are drawn this often 
 NARROW = 120  # below this many columns the panel is a bottom pane, not a side one
 
 
-class ConsoleApp(FilterActions, AlertActions, ExitOnRequest, App[int]):
+class ConsoleApp(FilterActions, AlertActions, HistoryActions, ExitOnRequest, App[int]):
     TITLE = "smtp-console"
     CSS = """
     Screen { layers: base; }
@@ -212,7 +213,7 @@ class ConsoleApp(FilterActions, AlertActions, ExitOnRequest, App[int]):
                                   following=self.event_list.following,
                                   new_while_paused=self.intake.new_while_paused, rate=self.intake.rate.rate(),
                                   sources=self.intake.sources, title=self.console_title, keys=self.keys.by_severity,
-                                  history_note=self.intake.coverage.text(),
+                                  history_note=self.intake.coverage.text(), trend=self.intake.trend.counts(),
                                   filter_note=progress_note(self.model, backfilling=self.backfilling))
 
     # -- list and panel -------------------------------------------------------------------

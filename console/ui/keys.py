@@ -55,9 +55,19 @@ BASE_BINDINGS = [
     Binding("d", "wide", "wide", id="wide", show=False,
             tooltip="show the date, host and program[pid] columns even when the screen is narrow (again: undo)"),
 ]
-RESERVED_KEYS = ("T", "colon", "S")  # left free for going back in time (timeline, go to time, summary)
+# looking back (console.ui.history_actions): after the severity keys in the help; not in the footer,
+# where they would push `q quit` and `? help` off an 80-column screen
+HISTORY_BINDINGS = [
+    Binding("T", "timeline", "timeline", id="timeline", show=False,
+            tooltip="events per time bucket by severity, over what the filters show; Enter goes there"),
+    Binding("colon", "go_to_time", "go to time", id="go-to-time", key_display=":", show=False,
+            tooltip="go to a time: HH:MM[:SS], YYYY-MM-DD HH:MM[:SS] or -15m / -2h (pauses)"),
+    Binding("S", "summary", "summary", id="summary", show=False,
+            tooltip="counts by severity, event, caller and host of what the filters show; Enter shows only one"),
+]
+HISTORY_KEYS = tuple(b.key for b in HISTORY_BINDINGS)
 
-KEY_NAMES = {"question_mark": "?", "slash": "/", "escape": "Esc", "enter": "Enter",
+KEY_NAMES = {"question_mark": "?", "colon": ":", "slash": "/", "escape": "Esc", "enter": "Enter",
              "exclamation_mark": "!", "ctrl+c": "Ctrl+C", "ctrl+z": "Ctrl+Z", "ctrl+f": "Ctrl+F",
              "ctrl+b": "Ctrl+B", "ctrl+d": "Ctrl+D", "ctrl+u": "Ctrl+U", "left": "Left", "right": "Right",
              "space": "Space", "backspace": "Backspace", "end": "End", "home": "Home",
@@ -71,7 +81,8 @@ def keys_text(binding: Binding) -> str:
 
 class ConsoleKeys:
     """The bindings of one console: BASE_BINDINGS, then a show/hide key per severity that has one,
-    then 1 … 9 for "this rank and more severe". Built from the catalogue's data, with their words."""
+    then 1 … 9 for "this rank and more severe", then HISTORY_BINDINGS. Built from the catalogue's
+    data, with their words."""
 
     def __init__(self, catalog: Catalog) -> None:
         self._words: Dict[str, str] = {}  # binding id -> what the key does
@@ -94,9 +105,11 @@ class ConsoleKeys:
                 s.name for s in catalog.severities if s.rank <= rank)
         taken = {k.strip() for b in self.severity_bindings for k in b.key.split(",")}
         # a site's severity key wins over a fixed key (its `d` over `d` for wide rows)
-        self.shadowed = [b for b in BASE_BINDINGS if {k.strip() for k in b.key.split(",")} & taken]
+        self.shadowed = [b for b in [*BASE_BINDINGS, *HISTORY_BINDINGS]
+                         if {k.strip() for k in b.key.split(",")} & taken]
+        self.history_bindings = [b for b in HISTORY_BINDINGS if b not in self.shadowed]
         self.bindings: List[Binding] = [*(b for b in BASE_BINDINGS if b not in self.shadowed),
-                                        *self.severity_bindings]
+                                        *self.severity_bindings, *self.history_bindings]
 
     def describe(self, binding: Binding) -> str:
         """What a key does, in words."""
@@ -110,7 +123,8 @@ class ConsoleKeys:
                                     lambda a=binding.action: run(a))
 
     def add_to(self, node) -> None:
-        """Adds the severity keys to a node (the app) whose class binds BASE_BINDINGS: Textual
-        copies a class's bindings into each instance, and these differ with the catalogue."""
+        """Adds the severity and history keys to a node (the app) whose class binds BASE_BINDINGS:
+        Textual copies a class's bindings into each instance, and these differ with the catalogue."""
         # first: for a key bound twice Textual runs the first binding it finds
-        node._bindings = BindingsMap.merge([BindingsMap(self.severity_bindings), node._bindings])
+        node._bindings = BindingsMap.merge([BindingsMap([*self.severity_bindings, *self.history_bindings]),
+                                            node._bindings])

@@ -16,6 +16,7 @@ from rich.cells import cell_len
 from console.model.events import EventModel
 from console.live.header_fit import GAP, Form, Part, fit, form_of, shortened, shorter_forms
 from console.live.throttle import Throttle
+from console.live.trend import sparkline
 from console.safe_text import for_screen
 from console.tail.contract import ENDED, FOLLOWING, ROTATED, TRUNCATED
 from console.ui.severity_styles import SeverityStyles
@@ -129,9 +130,11 @@ def _row(parts: list[Part], width: int) -> Text:
 def _rows(*, width: int, model: EventModel, styles: SeverityStyles, following: bool, new_while_paused: int,
           rate: float, sources: dict[str, tuple[str, str]], filter_note: str = "",
           title: str = "smtp-console", keys: dict[str, str] | None = None,
-          history_note: str = "") -> list[list[Part]]:
+          history_note: str = "", trend: list[int] | None = None) -> list[list[Part]]:
     """keys: the key that shows or hides each severity (by name). Sources in trouble on the first
-    row, never dropped; healthy ones where there is room: the first row when wide, else the second."""
+    row, never dropped; healthy ones where there is room: the first row when wide, else the second.
+    trend: alerts per minute over the last hour (console.live.trend), a sparkline at the end of the
+    second row when wide (the first is full of sources there)."""
     src = _source_parts(sources)
     trouble = [p for p in src if p.rank == 0]
     healthy = [p for p in src if p.rank != 0]
@@ -139,8 +142,20 @@ def _rows(*, width: int, model: EventModel, styles: SeverityStyles, following: b
     first = [_follow_part(following, new_while_paused), _unacked_part(model), *trouble,
              *_count_parts(model, rate), *(healthy if wide else []), Part(7, [form_of(title, "bold"), []])]
     second = [*_severity_parts(model, styles, keys or {}), *_filter_parts(model, filter_note),
-              *([] if wide else healthy), *_history_parts(model, history_note)]
+              *([] if wide else healthy), *_history_parts(model, history_note),
+              *(_trend_parts(trend) if wide else [])]
     return [first, second]
+
+
+def _trend_parts(trend: list[int] | None) -> list[Part]:
+    """Alerts per minute over the last hour, else its last half or quarter: the first part to go
+    when the row is short (the operator's counts and sources matter more)."""
+    if not trend:
+        return []
+    forms = [[("alerts/min 1h ", "dim"), (sparkline(trend), None)]]
+    for part, label in ((2, "30m"), (4, "15m")):
+        forms.append([(f"alerts {label} ", "dim"), (sparkline(trend[len(trend) - len(trend) // part:]), None)])
+    return [Part(8, forms + [[]])]
 
 
 def _history_parts(model: EventModel, note: str) -> list[Part]:

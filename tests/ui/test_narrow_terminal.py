@@ -4,7 +4,7 @@ key through Pilot, and a burst of fatal events that must never cover the list.""
 from __future__ import annotations
 
 
-from console.ui.keys import RESERVED_KEYS, ConsoleKeys
+from console.ui.keys import HISTORY_KEYS, ConsoleKeys
 
 from .conftest import FakeSource, list_rows, panel_text, record_notifications, screen_lines, screen_text, settle, traffic, wait_until
 
@@ -20,12 +20,13 @@ async def start(app, pilot, events, *, live: bool = False) -> None:
     await settle(pilot)
 
 
-def test_new_keys_leave_the_severity_keys_and_T_colon_S_free(catalog):
+def test_new_keys_leave_the_severity_keys_free_and_T_colon_S_look_back(catalog):
     keys = ConsoleKeys(catalog)
     fixed = {k.strip() for b in keys.bindings if b not in keys.severity_bindings for k in b.key.split(",")}
     severity = {k.strip() for b in keys.severity_bindings for k in b.key.split(",")}
     assert not fixed & severity
-    assert not fixed & set(RESERVED_KEYS)
+    looking_back = {b.key: b.action for b in keys.bindings if b.key in HISTORY_KEYS}
+    assert looking_back == {"T": "timeline", "colon": "go_to_time", "S": "summary"}
 
 
 async def test_header_is_two_rows_and_the_connection_row_shows_the_caller(make_app, sim, decode):

@@ -1,0 +1,89 @@
+"""The few facts about an event that the timeline, the summary, the alert trend and `:` count with.
+
+Everything those views know about the events comes through here, so the way the model stores its
+events can change without them: view_facts() is the one place that reads the model's filtered view.
+No textual here."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Iterator, NamedTuple, Optional, Tuple
+
+from console.decode.event import Event
+from console.model.caller import caller_of
+from console.model.events import EventModel
+
+_EPOCH = datetime(1970, 1, 1)
+
+
+class Fact(NamedTuple):
+    seq: int
+    time: Optional[datetime]
+    severity: str                          # the severity's name
+    name: Optional[str]                    # FACILITY-Event; None for a line with no event token
+    host: Optional[str]
+    caller: Optional[str]                  # console.model.caller; None unless asked for (it costs)
+    event_key: Optional[Tuple[str, str]]   # (facility, event), as the model's event filter takes it
+
+
+def fact_of(ev: Event, *, caller: bool = False) -> Fact:
+    return Fact(ev.seq, ev.time, ev.sev.name, ev.full_name, ev.host,
+                caller_of(ev) if caller else None,
+                (ev.facility, ev.event) if ev.event is not None else None)
+
+
+def view_facts(model: EventModel, start: int = 0, stop: Optional[int] = None, *,
+               caller: bool = False) -> Iterator[Fact]:
+    """The facts of the events the filters show, view positions start..stop, in the list's order.
+    caller: work out each event's caller too (it splits the parameters: only the summary needs it)."""
+    view = model.view
+    n = len(view)
+    stop = n if stop is None else min(stop, n)
+    for i in range(max(0, start), stop):
+        yield fact_of(view[i], caller=caller)
+
+
+def view_length(model: EventModel) -> int:
+    return len(model.view)
+
+
+def view_token(model: EventModel) -> object:
+    """Something that changes when the view is built again (a filter change, an acknowledgement
+    under "only unacknowledged"): what was counted over the old one must be counted again."""
+    return model.view
+
+
+def wall_seconds(when: datetime) -> float:
+    """The local wall-clock time as seconds: what the list shows, and what buckets align to (an hour
+    bucket starts on the hour of the clock on the wall). An aware time is converted to local time
+    first, so one log's naive and aware times agree (console.model.timespec's rule)."""
+    if when.tzinfo is not None:
+        when = when.astimezone().replace(tzinfo=None)
+    return (when - _EPOCH).total_seconds()
+
+
+def from_wall_seconds(seconds: float) -> datetime:
+    """The naive local datetime of wall_seconds()."""
+    return _EPOCH + timedelta(seconds=seconds)
+
+
+def view_index_after(model: EventModel, seq: int) -> int:
+    """The view position of the first event with a seq above `seq` (len(view) when there is none)."""
+    view = model.view
+    n = len(view)
+    if not n or view[n - 1].seq <= seq:
+        return n
+    i = view.nearest_index(seq)
+    return i + 1 if view[i].seq <= seq else i
+
+
+def batch_alerts(events, alerts: frozenset) -> Tuple[list, Optional[datetime]]:
+    """Of a batch as it arrives: the facts of its events of an alert severity (a partial line waits
+    for its completion, so it counts once), and the time of its newest timed event."""
+    found = [fact_of(ev) for ev in events if ev.sev.name in alerts and not ev.partial]
+    newest = None
+    for ev in reversed(events[-64:]):
+        newest = ev.time
+        if newest is not None:
+            break
+    return found, newest
