@@ -9,6 +9,8 @@ import base64
 import contextlib
 import itertools
 import json
+import math
+import time
 from typing import Awaitable, Callable, Dict, List, Optional, Tuple
 
 from console.tail.checkpoint import empty, merge
@@ -41,7 +43,7 @@ class RemoteHost:
         self._backoff = backoff
         self._total: Optional[dict] = None  # the checkpoint after the last batch delivered
         self._remote: Dict[str, SourceState] = {}  # the far end's states, names labelled
-        self._conn: Optional[Tuple[str, str]] = (CONNECTING, "")  # None while following
+        self._conn: Optional[tuple] = (CONNECTING, "", None)  # (state, detail, retry at); None: following
         self._tokens: Dict[Tuple[int, int], int] = {}
         self._session_no = 0
         self.history_done = False  # the first live batch came (or the host failed): history is over
@@ -55,12 +57,22 @@ class RemoteHost:
     def states(self) -> Dict[str, SourceState]:
         if self._conn is None:
             return dict(self._remote)
-        state, detail = self._conn
+        state, detail = self._conn[0], self._said()
         if self._remote:
             return {k: SourceState(v.path, state, detail) for k, v in self._remote.items()}
         return {self._name(p): SourceState(self._name(p), state, detail) for p in self.paths}
 
-    async def _set_conn(self, conn: Optional[Tuple[str, str]]) -> None:
+    def _said(self) -> str:
+        """The connection's detail, with the time left before the next try (counted when asked)."""
+        assert self._conn is not None
+        _, detail, retry_at = self._conn
+        if retry_at is None:
+            return detail
+        left = max(1, math.ceil(retry_at - time.monotonic()))
+        return f"{detail}; retrying in {left} s" if detail else f"retrying in {left} s"
+
+    async def _set_conn(self, state: Optional[str], detail: str = "", retry_at: Optional[float] = None) -> None:
+        conn = None if state is None else (state, detail, retry_at)
         if conn == self._conn:
             return
         self._conn = conn
@@ -72,30 +84,23 @@ class RemoteHost:
         """Until cancelled, or (once-mode) until the far end read everything."""
         delay = self._backoff[0]
         while True:
-            await self._set_conn((CONNECTING, f"ssh {self.target.destination}"))
+            await self._set_conn(CONNECTING, f"ssh {self.target.destination}")
             failure, hello = await self._session()
             if self.ended:
                 return
             if not self.history_done:
                 self.history_done = True
                 await self._put(Batch([], [], backfill=False))  # the history waits for this host no more
+            if self._settings.get("once"):
+                await self._set_conn(failure.state, failure.detail)
+                return
             if hello:
                 delay = self._backoff[0]
+            # a refusal is tried again too, slowly: the operator may be putting it right meanwhile
             wait = delay if failure.retry else self._backoff[1]
             delay = min(delay * 2, self._backoff[1])
-            if self._settings.get("once"):
-                await self._set_conn((failure.state, failure.detail))
-                return
-            await self._countdown(failure, wait)
-
-    async def _countdown(self, failure: Failure, wait: float) -> None:
-        left = int(round(wait))
-        while left > 0:
-            again = f"retrying in {left} s" if failure.retry else f"trying again in {left} s"
-            await self._set_conn((failure.state, f"{failure.detail}; {again}" if failure.detail else again))
-            step = min(1.0, left)
-            await asyncio.sleep(step)
-            left -= int(step)
+            await self._set_conn(failure.state, failure.detail, time.monotonic() + wait)
+            await asyncio.sleep(wait)
 
     async def _session(self) -> Tuple[Failure, bool]:
         """One ssh session to its end: (why it ended, whether the agent started)."""

@@ -33,6 +33,7 @@ class MixedSource:
         self._local = Follower(local, **kwargs) if local else None
         settings = {k: kwargs[k] for k in ("lines", "from_start", "max_line", "rotate_grace") if k in kwargs}
         settings["once"] = once
+        self._once = once
         self._queue: Optional[asyncio.Queue] = None
         self._carry: Optional[Batch] = None  # taken from the queue, of another kind than the batch before
         self._history_wait = history_wait
@@ -71,6 +72,8 @@ class MixedSource:
         assert self._local is not None
         async for batch in self._local.batches():
             await self._queue.put((_LOCAL, batch))
+            if self._once and not batch.backfill:
+                return  # the history (from_start: the whole files) is read
 
     async def _run(self) -> AsyncGenerator[Batch, None]:
         self._queue = asyncio.Queue(_QUEUE)
@@ -115,7 +118,10 @@ class MixedSource:
                 waiting.discard(who)
         if not sent:
             yield Batch([], [], backfill=True)
-        yield _joined(held, backfill=False)
+        live = _joined(held, backfill=False)
+        now = {s.path: s for s in self.states().values()}
+        live.states = [s for s in live.states if now.get(s.path) == s]  # said meanwhile, and still so
+        yield live
 
     async def _next(self, tasks: dict) -> Optional[Batch]:
         """The next batch, joined with whatever else is queued already (one redraw for all); None
