@@ -86,10 +86,12 @@ def seed(reg: Registry, cp: dict) -> None:
     heads = cp.get("heads", {})
     for e in cp.get("seen", []):
         reg.seen[(e[0], e[1])] = _gen(e, heads)
-    for e in cp.get("known", []) + cp.get("open", []):
-        reg.known[(e[0], e[1])] = _gen(e, heads)
     for e in cp.get("past", []):
         reg.past.append(_gen(e, heads))
+    for e in cp.get("known", []) + cp.get("open", []):
+        reg.known[(e[0], e[1])] = _gen(e, heads)
+    for e in cp.get("open", []):  # truncated meanwhile (copytruncate): its copy is read past what we had
+        reg.forget_content(_gen(e, heads))
 
 
 def empty() -> dict:

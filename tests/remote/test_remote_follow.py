@@ -127,3 +127,24 @@ async def test_a_dead_host_does_not_hold_up_a_live_one(servers, collect, tmp_pat
     assert c.source.states()[f"host1:{log}"].state != FOLLOWING and c.data("host1") == []
     b.start()
     await c.until(lambda: c.data("host1") == [b"one", b"two"], "the second host once it is back")
+
+
+async def test_a_copytruncate_while_the_server_is_down_loses_and_repeats_nothing(servers, collect, tmp_path):
+    (server,) = servers(1)
+    log = tmp_path / "mta-event.log"
+    append(log, "a1", "a2")
+    c = collect([f"host0:{log}"], lines=10)
+    await c.until(lambda: len(c.data()) == 2 and c.live, "the history")
+    server.kill()
+    await c.until(lambda: c.source.states()[f"host0:{log}"].state != FOLLOWING, "the drop to be seen")
+    append(log, "a3", "a4")  # never read before the copy is taken
+    with open(log, "rb") as src, open(f"{log}.1", "wb") as dst:
+        dst.write(src.read())
+    with open(log, "r+b") as f:
+        f.truncate(0)
+    append(log, "b1", "b2")
+    server.start()
+    await c.until(lambda: len(c.data()) >= 6, "the rest of the old content and the new one")
+    append(log, "b3")
+    await c.until(lambda: c.data()[-1:] == [b"b3"], "a line after")
+    assert c.data() == [b"a1", b"a2", b"a3", b"a4", b"b1", b"b2", b"b3"]
