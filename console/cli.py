@@ -331,13 +331,10 @@ def _decode_whole(paths: list[str], decoder, printer, max_line: int, last: int |
 
 def _split_remote(paths: list[str]) -> tuple[list[str], list[str]]:
     """The local paths, and those that name a log on another host (`host:PATH`, `ssh://host/PATH`)."""
-    from console.tail.remote.spec import SpecError, parse_remote
+    from console.tail.remote.spec import parse_remote
     local, remote = [], []
-    for path in paths:
-        try:
-            (remote if parse_remote(path) is not None else local).append(path)
-        except SpecError as exc:
-            raise DataError(str(exc)) from None
+    for path in paths:  # one that cannot be used raises SpecError, a DataError
+        (remote if parse_remote(path) is not None else local).append(path)
     return local, remote
 
 

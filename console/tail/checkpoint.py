@@ -94,8 +94,17 @@ def seed(reg: Registry, cp: dict) -> None:
         reg.forget_content(_gen(e, heads))
 
 
+def resume_from(cp: Optional[dict], reg: Registry, sources) -> bool:
+    """A follower given a checkpoint starts live, its registry seeded: True if it was given one."""
+    if cp is None:
+        return False
+    seed(reg, cp)
+    sources.go_live()
+    return True
+
+
 def empty() -> dict:
     return {"open": [], "known": [], "seen": [], "past": [], "heads": {}}
 
 
-__all__: List[str] = ["Checkpointer", "empty", "head_key", "merge", "seed"]
+__all__: List[str] = ["Checkpointer", "empty", "head_key", "merge", "resume_from", "seed"]

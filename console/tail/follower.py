@@ -8,7 +8,7 @@ import time
 from typing import AsyncGenerator, Callable, Dict, List, Optional, Tuple
 
 from console.tail.backfill import Backfill
-from console.tail.checkpoint import Checkpointer, seed
+from console.tail.checkpoint import Checkpointer, resume_from
 from console.tail.identity import Registry
 from console.tail.inotify import Inotify
 from console.tail.contract import Batch, RawLine, SourceState, StateBoard
@@ -75,10 +75,7 @@ class Follower:
         self._reg = Registry(self._reader, max_line, rotate_grace, partial_after, self._board.report)
         self._reg.forget_state = self._board.forget
         self._sources = Sources(parse_specs(paths), self._reg)
-        self._resumed = resume is not None
-        if resume is not None:
-            seed(self._reg, resume)
-            self._sources.go_live()
+        self._resumed = resume_from(resume, self._reg, self._sources)
         self.checkpoints = Checkpointer(self._reg)  # where reading stopped, after each batch
         self._renumber = Renumbering(self._wakeup, lambda: list(self._reg.open_files.values()))  # renumber.py
         self._backfill = Backfill(self._reader, max_line, lines, from_start, self._board.report, self._renumber)
@@ -255,14 +252,7 @@ class Follower:
             self._finished.set()
 
     def _cap(self, lines: list, more: bool) -> tuple:
-        """Lines carried from the last pass first; past max_batch they wait for the next batch."""
-        if self._carry:
-            lines = self._carry + lines
-            self._carry = []
-        if len(lines) > self._max_batch:
-            self._carry = lines[self._max_batch:]
-            del lines[self._max_batch:]
-            more = True
+        lines, more, self._carry = capped(self._carry, lines, more, self._max_batch)
         return lines, more
 
     async def _cleanup(self) -> None:
@@ -285,3 +275,15 @@ class Follower:
             if self._owns_reader:
                 self._reader.shutdown()
 
+
+def capped(carry: list, lines: list, more: bool, max_batch: int) -> tuple:
+    """Lines carried from the last pass first; past max_batch they wait for the next batch:
+    (lines, more, carry)."""
+    if carry:
+        lines = carry + lines
+        carry = []
+    if len(lines) > max_batch:
+        carry = lines[max_batch:]
+        del lines[max_batch:]
+        more = True
+    return lines, more, carry

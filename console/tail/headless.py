@@ -67,13 +67,11 @@ async def follow_print(
     history_only: the last `lines` lines of all the logs together (tail -n), then return; nothing
     written after the start is printed. States of a batch are emitted before its lines.
     emit_uncounted(source): the lines before a history of `source` could not be counted (its numbers
-    are relative). Cancelling the task closes every file and the inotify fd before the
-    CancelledError propagates. Paths may name logs on other hosts (console.tail.remote): then the
-    history waits for every host; once: their whole files, then return (`decode host:PATH`).
+    are relative). Cancelling closes every file and the inotify fd before CancelledError propagates.
+    Logs on other hosts (host:PATH): a history waits for every host; once: whole files, then return.
     """
     extra: dict = {} if rotate_grace is None else {"rotate_grace": rotate_grace}
-    if has_remote(paths) and (history_only or once):
-        extra["history_wait"] = None  # a history of all the hosts, however long they take
+    extra.update({"history_wait": None} if has_remote(paths) and (history_only or once) else {})
     follower = open_source(paths, lines=lines, from_start=from_start or once, max_line=max_line, sort_key=sort_key,
                            stdin=stdin, once=once, **extra)
     exact = InOrderExact()

@@ -54,11 +54,11 @@ def _package_root() -> str:
 
 @functools.lru_cache(maxsize=1)
 def bundle() -> bytes:
-    """console/__init__, console/compat and console/tail (with a stand-in for aiofiles), zipped."""
+    """console/__init__, compat, errors and console/tail (with a stand-in for aiofiles), zipped."""
     root = _package_root()
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
-        for rel in ("__init__.py", "compat.py"):
+        for rel in ("__init__.py", "compat.py", "errors.py"):
             z.write(os.path.join(root, rel), "console/" + rel)
         tail = os.path.join(root, "tail")
         for dirpath, dirnames, filenames in os.walk(tail):

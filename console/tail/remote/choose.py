@@ -20,5 +20,8 @@ def open_source(paths: List, *, once: bool = False, history_wait: object = "defa
     return MixedSource(paths, once=once, **extra, **kwargs)
 
 
+__all__ = ["has_remote", "open_source", "split_sources"]
+
+
 def has_remote(paths: List) -> bool:
     return bool(split_sources(list(paths))[1])

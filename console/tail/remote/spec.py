@@ -9,6 +9,8 @@ import re
 from dataclasses import dataclass
 from typing import List, Optional, Tuple
 
+from console.errors import DataError
+
 _HOST = r"[A-Za-z0-9_.%-]+|\[[0-9A-Fa-f:.%a-z]+\]"
 _SCP = re.compile(rf"(?:(?P<user>[^@/:\s]+)@)?(?P<host>{_HOST}):(?P<path>.*)\Z", re.DOTALL)
 _URL = re.compile(rf"ssh://(?:(?P<user>[^@/:\s]+)@)?(?P<host>{_HOST})(?::(?P<port>\d+))?(?P<path>/.*)?\Z",
@@ -40,8 +42,9 @@ class RemoteSpec:
     path: str  # a path or glob on the remote host, as given
 
 
-class SpecError(ValueError):
-    """An argument that looks remote but cannot be used: the message names it."""
+class SpecError(DataError, ValueError):
+    """An argument that looks remote but cannot be used: the message names it (bad input: the
+    command line says it in one line and exits 2)."""
 
 
 def parse_remote(text: str) -> Optional[RemoteSpec]:
