@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Callable
 
-from console.tail.remote.choose import has_remote, open_source
+from console.tail.remote.choose import open_source
 from console.tail.contract import RawLine, Renumbered, SourceState
 from console.compat import aclosing
 
@@ -70,10 +70,9 @@ async def follow_print(
     are relative). Cancelling closes every file and the inotify fd before CancelledError propagates.
     Logs on other hosts (host:PATH): a history waits for every host; once: whole files, then return.
     """
-    extra: dict = {} if rotate_grace is None else {"rotate_grace": rotate_grace}
-    extra.update({"history_wait": None} if has_remote(paths) and (history_only or once) else {})
+    extra = {} if rotate_grace is None else {"rotate_grace": rotate_grace}
     follower = open_source(paths, lines=lines, from_start=from_start or once, max_line=max_line, sort_key=sort_key,
-                           stdin=stdin, once=once, **extra)
+                           stdin=stdin, once=once, history_wait=None if history_only or once else "default", **extra)
     exact = InOrderExact()
     history: deque = deque(maxlen=max(lines, 1) if lines else 0)
     live = False

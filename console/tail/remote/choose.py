@@ -10,8 +10,9 @@ from console.tail.remote.spec import split_sources
 
 
 def open_source(paths: List, *, once: bool = False, history_wait: object = "default", **kwargs):
-    """Raises console.tail.remote.spec.SpecError (a ValueError naming the argument) for a remote
-    path that cannot be used. once (remote logs only): read what they hold, then end."""
+    """Raises console.tail.remote.spec.SpecError (a DataError naming the argument) for a remote
+    path that cannot be used. once (remote logs only): read what they hold, then end.
+    history_wait (remote logs only): see MixedSource; None waits for every host's history."""
     _, remote = split_sources(list(paths))
     if not remote:
         return Follower(paths, **kwargs)
