@@ -148,3 +148,27 @@ async def test_a_copytruncate_while_the_server_is_down_loses_and_repeats_nothing
     append(log, "b3")
     await c.until(lambda: c.data()[-1:] == [b"b3"], "a line after")
     assert c.data() == [b"a1", b"a2", b"a3", b"a4", b"b1", b"b2", b"b3"]
+
+
+async def test_the_hosts_histories_come_merged_by_time(servers, collect, tmp_path):
+    servers(2)
+    stamp = "2026-11-24 10:00:{:02d}.000 smtpsrvr[1] N-MTA_SMTP-Notice: {}"
+    for host, seconds in (("host0", (1, 3, 5)), ("host1", (2, 4, 6))):
+        append(tmp_path / f"{host}.log", *[stamp.format(s, f"{host} {s}") for s in seconds])
+    from console.catalog.loader import load_catalog
+    from console.decode.decoder import Decoder
+    c = collect([f"host0:{tmp_path}/host0.log", f"host1:{tmp_path}/host1.log"], lines=10,
+                sort_key=Decoder(load_catalog()).sort_key)
+    await c.until(lambda: c.live and len(c.data()) == 6, "both histories")
+    assert [d.decode()[-1] for d in c.data()] == list("123456")
+
+
+async def test_a_remote_shell_that_prints_at_start_does_not_stop_the_follower(servers, collect, tmp_path, monkeypatch):
+    servers(1)
+    log = tmp_path / "x.log"
+    append(log, "one")
+    from console.tail.remote import ssh
+    command = ssh.remote_command
+    monkeypatch.setattr(ssh, "remote_command", lambda python: "echo welcome to this host; " + command(python))
+    c = collect([f"host0:{log}"], lines=10)
+    await c.until(lambda: c.data() == [b"one"], "the history")

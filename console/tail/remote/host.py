@@ -24,6 +24,7 @@ BACKOFF = (1.0, 30.0)  # first and longest wait before connecting again
 _TOKENS = itertools.count(1 << 40)  # renumbering tokens of every remote follower, apart from local ones
 _STDERR_KEPT = 8192
 _FRAME_MAX = 256 << 20
+_JUNK_MAX = 1 << 20
 
 
 class ProtocolError(Exception):
@@ -136,11 +137,16 @@ class RemoteHost:
         return failure, hello
 
     async def _read_frames(self, stdout: asyncio.StreamReader) -> Tuple[bool, Optional[Failure]]:
-        hello = False
+        hello, junk = False, 0
         while True:
             head = await stdout.readline()
             if not head:
                 return hello, None
+            if not hello and not head.strip().isdigit():
+                junk += len(head)  # a remote shell's start-up files that print: not ours, passed over
+                if junk > _JUNK_MAX:
+                    raise ProtocolError("the remote shell prints too much before the follower starts")
+                continue
             size = int(head)
             if not 0 < size < _FRAME_MAX:
                 raise ProtocolError(f"a frame of {size} bytes")

@@ -9,11 +9,13 @@ from typing import AsyncGenerator, Dict, List, Optional
 
 from console.tail.contract import Batch, SourceState
 from console.tail.follower import Follower
+from console.tail.remote.history import HistoryMerge
 from console.tail.remote.host import RemoteHost
 from console.tail.remote.spec import RemoteSpec, split_sources
 
 HISTORY_WAIT = 5.0  # seconds the start waits for a host's history before going live without it
 _QUEUE = 256
+_MERGE_CAP = 10_000  # lines a merged history batch
 _LOCAL = "local"
 
 
@@ -34,6 +36,8 @@ class MixedSource:
         settings = {k: kwargs[k] for k in ("lines", "from_start", "max_line", "rotate_grace") if k in kwargs}
         settings["once"] = once
         self._once = once
+        self._sort_key = kwargs.get("sort_key")
+        self._whole = bool(kwargs.get("from_start"))  # whole files: passed on as they come, not held
         self._queue: Optional[asyncio.Queue] = None
         self._carry: Optional[Batch] = None  # taken from the queue, of another kind than the batch before
         self._history_wait = history_wait
@@ -96,12 +100,13 @@ class MixedSource:
                 await self._local.aclose()
 
     async def _history(self, waiting: set) -> AsyncGenerator[Batch, None]:
-        """Backfill batches as they come, until every source's history is over (or the wait is):
-        then one live batch with what came live meanwhile."""
+        """The sources' histories, merged by time (console.tail.remote.history) once every source's
+        history is over (or the wait is); then one live batch with what came live meanwhile."""
         loop = asyncio.get_running_loop()
         deadline = None if self._history_wait is None else loop.time() + self._history_wait
         held: List[Batch] = []
         sent = False
+        merger = HistoryMerge(None if self._whole else self._sort_key, _MERGE_CAP)
         while waiting:
             timeout = None if deadline is None else max(0.0, deadline - loop.time())
             try:
@@ -109,13 +114,18 @@ class MixedSource:
             except asyncio.TimeoutError:
                 break
             if batch.backfill:
-                sent = True
-                yield batch
+                now = merger.add(who, batch)
+                if now is not None:
+                    sent = True
+                    yield now
                 continue
             held.append(batch)
             host = self._by_target.get(who)
             if host is None or host.history_done:  # a local follower's first live batch ends its history
                 waiting.discard(who)
+        async for batch in merger.drain():
+            sent = True
+            yield batch
         if not sent:
             yield Batch([], [], backfill=True)
         live = _joined(held, backfill=False)
