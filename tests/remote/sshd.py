@@ -92,7 +92,11 @@ class Sshd:
     def host_entry(self, alias: str, *, key: Optional[Path] = None, known: bool = True) -> str:
         """A Host block for an ssh client config; known=False: the host key is not in known_hosts."""
         known_file = self.root / ("known_hosts" if known else "known_hosts_empty")
-        (self.root / "known_hosts").write_text(f"{alias} {self.host_pub}\n") if known else known_file.touch()
+        if known:
+            with open(known_file, "a") as f:
+                f.write(f"{alias} {self.host_pub}\n")
+        else:
+            known_file.touch()
         return "\n".join([
             f"Host {alias}", "  HostName 127.0.0.1", f"  Port {self.port}", f"  User {getpass.getuser()}",
             f"  IdentityFile {key or self.root / 'client_key'}", "  IdentitiesOnly yes", f"  HostKeyAlias {alias}",
