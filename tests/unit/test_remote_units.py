@@ -70,6 +70,7 @@ def test_names_of_remote_sources():
           "Host key verification failed.\r\n", HOST_KEY, "`ssh h` once"),
     (255, "@@@@@\r\n@    WARNING: REMOTE HOST IDENTIFICATION HAS CHANGED!     @\r\n", HOST_KEY, "ssh-keygen -R h"),
     (127, "bash: line 1: python3: command not found\n", NO_PYTHON, "python3"),
+    (255, "sh: 1: python3: not found\n", NO_PYTHON, "python3"),
     (255, "ssh: connect to host h port 22: Connection refused\r\n", DISCONNECTED, "Connection refused"),
     (255, "", DISCONNECTED, "exit 255"),
 ])

@@ -65,7 +65,9 @@ def classify(returncode: int, stderr: str, host: str) -> Failure:
     if m:
         return Failure(AUTH_FAILED, f"{m.group(0)}: check the key, the agent (ssh-add -l) or the User in"
                                     " ~/.ssh/config", retry=False)
-    if returncode == NO_PYTHON_EXIT and re.search(r"(?i)not found|no such file", stderr):
+    python = re.escape(os.path.basename(remote_python()))
+    if re.search(rf"{python}: (?:command )?not found", stderr) or (
+            returncode == NO_PYTHON_EXIT and re.search(r"(?i)not found|no such file", stderr)):
         return Failure(NO_PYTHON, f"{host} has no {remote_python()} on its PATH (set {PYTHON_ENV} to another)",
                        retry=False)
     return Failure(DISCONNECTED, _last_line(stderr) or f"ssh ended (exit {returncode})")
