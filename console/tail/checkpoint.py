@@ -69,6 +69,8 @@ def merge(total: dict, cp: dict) -> None:
     for key in ("open", "known", "seen", "past"):
         if key in cp:
             total[key] = cp[key]
+    if not cp.get("heads"):
+        return  # no new start: nothing to prune (most checkpoints: only offsets moved)
     used = {e[2] for key in ("open", "known", "seen", "past") for e in total.get(key, [])}
     if len(heads) > 2 * len(used) + 16:
         total["heads"] = {k: v for k, v in heads.items() if k in used}

@@ -39,6 +39,7 @@ class MixedSource:
         self._sort_key = kwargs.get("sort_key")
         self._whole = bool(kwargs.get("from_start"))  # whole files: passed on as they come, not held
         self._queue: Optional[asyncio.Queue] = None
+        self._tasks: dict = {}  # the hosts' sessions and the local pump, while batches() runs
         self._carry: Optional[Batch] = None  # taken from the queue, of another kind than the batch before
         self._history_wait = history_wait
         self.hosts: List[RemoteHost] = []
@@ -67,9 +68,13 @@ class MixedSource:
         return self._gen
 
     async def aclose(self) -> None:
-        if self._gen is not None:
+        """Ends every session and closes every file (the batches' generator closing does it too)."""
+        if self._gen is not None and not self._gen.ag_running:
             await self._gen.aclose()
-        elif self._local is not None:
+        for task in self._tasks:
+            task.cancel()
+        await asyncio.gather(*self._tasks, return_exceptions=True)
+        if self._local is not None:
             await self._local.aclose()
 
     async def _pump_local(self) -> None:
@@ -81,7 +86,7 @@ class MixedSource:
 
     async def _run(self) -> AsyncGenerator[Batch, None]:
         self._queue = asyncio.Queue(_QUEUE)
-        tasks = {asyncio.ensure_future(h.run()): h.target for h in self.hosts}
+        tasks = self._tasks = {asyncio.ensure_future(h.run()): h.target for h in self.hosts}
         if self._local is not None:
             tasks[asyncio.ensure_future(self._pump_local())] = _LOCAL
         try:
