@@ -112,7 +112,7 @@ async def test_a_host_without_python3_says_so(servers, collect):
     c = collect(["host0:/var/log/none.log"])
     await c.until(lambda: any(s.state == NO_PYTHON for s in c.source.states().values()), "no python3")
     (state,) = c.source.states().values()
-    assert "python3" in state.detail
+    assert "PATH" in state.detail and state.state == "no python3"
 
 
 async def test_a_dead_host_does_not_hold_up_a_live_one(servers, collect, tmp_path):

@@ -69,9 +69,10 @@ def test_names_of_remote_sources():
     (255, "No ED25519 host key is known for h and you have requested strict checking.\r\n"
           "Host key verification failed.\r\n", HOST_KEY, "`ssh h` once"),
     (255, "@@@@@\r\n@    WARNING: REMOTE HOST IDENTIFICATION HAS CHANGED!     @\r\n", HOST_KEY, "ssh-keygen -R h"),
-    (127, "bash: line 1: python3: command not found\n", NO_PYTHON, "python3"),
-    (255, "sh: 1: python3: not found\n", NO_PYTHON, "python3"),
+    (127, "bash: line 1: python3: command not found\n", NO_PYTHON, "PATH"),
+    (255, "sh: 1: python3: not found\n", NO_PYTHON, "PATH"),
     (255, "ssh: connect to host h port 22: Connection refused\r\n", DISCONNECTED, "Connection refused"),
+    (255, "ssh: Could not resolve hostname h: Name or service not known\r\n", DISCONNECTED, "Could not resolve"),
     (255, "", DISCONNECTED, "exit 255"),
 ])
 def test_what_ssh_said(rc, stderr, state, words):

@@ -159,8 +159,7 @@ class RemoteHost:
                 hello = True
                 await self._set_conn(None)
             elif kind == "old":
-                return hello, Failure(NO_PYTHON, f"{self.target.destination} has Python {msg.get('py')}; the"
-                                                 " remote follower needs 3.7 or newer", retry=False)
+                return hello, Failure(NO_PYTHON, f"its python3 is {msg.get('py')}: 3.7 or newer is needed", retry=False)
             elif kind == "b":
                 await self._deliver(msg)
             elif kind == "end":

@@ -50,24 +50,21 @@ class Failure:
 
 def _last_line(stderr: str) -> str:
     lines = [ln.strip() for ln in stderr.splitlines() if ln.strip() and not ln.startswith(("@", "Warning: Perm"))]
-    return lines[-1] if lines else ""
+    last = lines[-1] if lines else ""
+    return re.sub(r"^ssh: (?:connect to host \S+ port \d+: )?", "", last)  # the reason, for a narrow header
 
 
 def classify(returncode: int, stderr: str, host: str) -> Failure:
-    """What ssh's exit and last words mean for the operator."""
+    """What ssh's exit and last words mean for the operator: short, what to do first (a header)."""
     if "REMOTE HOST IDENTIFICATION HAS CHANGED" in stderr or "Host key for" in stderr and "has changed" in stderr:
-        return Failure(HOST_KEY, f"the host key of {host} has CHANGED: refused. If the host was re-keyed, check the"
-                                 f" new key, then `ssh-keygen -R {host}` and `ssh {host}` once", retry=False)
+        return Failure(HOST_KEY, f"CHANGED: check it, then `ssh-keygen -R {host}`", retry=False)
     if re.search(r"No \S+ host key is known|Host key verification failed", stderr):
-        return Failure(HOST_KEY, f"the host key of {host} is unknown: refused. Run `ssh {host}` once to check"
-                                 " and accept it", retry=False)
+        return Failure(HOST_KEY, f"unknown: run `ssh {host}` once to check and accept it", retry=False)
     m = re.search(r"Permission denied \([^)]*\)|Too many authentication failures", stderr)
     if m:
-        return Failure(AUTH_FAILED, f"{m.group(0)}: check the key, the agent (ssh-add -l) or the User in"
-                                    " ~/.ssh/config", retry=False)
+        return Failure(AUTH_FAILED, f"{m.group(0)}: check the key, ssh-add -l, the User", retry=False)
     python = re.escape(os.path.basename(remote_python()))
     if re.search(rf"{python}: (?:command )?not found", stderr) or (
             returncode == NO_PYTHON_EXIT and re.search(r"(?i)not found|no such file", stderr)):
-        return Failure(NO_PYTHON, f"{host} has no {remote_python()} on its PATH (set {PYTHON_ENV} to another)",
-                       retry=False)
+        return Failure(NO_PYTHON, f"none on its PATH (or set {PYTHON_ENV})", retry=False)
     return Failure(DISCONNECTED, _last_line(stderr) or f"ssh ended (exit {returncode})")
