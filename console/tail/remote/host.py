@@ -32,10 +32,11 @@ class ProtocolError(Exception):
 
 
 class RemoteHost:
-    """Follows `paths` on `target`; `put` hands each Batch on (awaited: a slow consumer slows the
-    host, never the other way round). `settings`: lines, from_start, max_line, rotate_grace, once."""
+    """Follows `paths` on `target`; `put(batch, history_end)` hands each Batch on (awaited: a slow
+    consumer slows the host, never the other way round); history_end marks the batch that ends the
+    host's history (its first live one, or its first failure). `settings`: lines, from_start, max_line, rotate_grace, once."""
 
-    def __init__(self, target: Target, paths: List[str], put: Callable[[Batch], Awaitable[None]],
+    def __init__(self, target: Target, paths: List[str], put: Callable[..., Awaitable[None]],
                  settings: dict, backoff: Tuple[float, float] = BACKOFF) -> None:
         self.target = target
         self.paths = paths
@@ -91,7 +92,7 @@ class RemoteHost:
                 return
             if not self.history_done:
                 self.history_done = True
-                await self._put(Batch([], [], backfill=False))  # the history waits for this host no more
+                await self._put(Batch([], [], backfill=False), True)  # the history waits for this host no more
             if self._settings.get("once"):
                 await self._set_conn(failure.state, failure.detail)
                 return
@@ -196,7 +197,7 @@ class RemoteHost:
         if live_start:
             self.history_done = True
         if lines or states or renumbered or live_start:
-            await self._put(Batch(lines, states, backfill=backfill, renumbered=renumbered))
+            await self._put(Batch(lines, states, backfill=backfill, renumbered=renumbered), live_start)
 
 
 async def _keep_tail(stream: asyncio.StreamReader, into: bytearray) -> None:

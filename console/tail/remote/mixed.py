@@ -46,7 +46,6 @@ class MixedSource:
         for target, host_paths in _by_target(remote).items():
             extra = {} if backoff is None else {"backoff": backoff}
             self.hosts.append(RemoteHost(target, host_paths, self._putter(target), settings, **extra))
-        self._by_target = {h.target: h for h in self.hosts}
         self._gen: Optional[AsyncGenerator[Batch, None]] = None
 
     def states(self) -> Dict[str, SourceState]:
@@ -56,9 +55,9 @@ class MixedSource:
         return out
 
     def _putter(self, who: object):
-        async def put(batch: Batch) -> None:
+        async def put(batch: Batch, history_end: bool = False) -> None:
             assert self._queue is not None
-            await self._queue.put((who, batch))
+            await self._queue.put((who, batch, history_end))
         return put
 
     def batches(self) -> AsyncGenerator[Batch, None]:
@@ -80,7 +79,7 @@ class MixedSource:
     async def _pump_local(self) -> None:
         assert self._local is not None
         async for batch in self._local.batches():
-            await self._queue.put((_LOCAL, batch))
+            await self._queue.put((_LOCAL, batch, not batch.backfill))
             if self._once and not batch.backfill:
                 return  # the history (from_start: the whole files) is read
 
@@ -115,7 +114,7 @@ class MixedSource:
         while waiting:
             timeout = None if deadline is None else max(0.0, deadline - loop.time())
             try:
-                who, batch = await asyncio.wait_for(self._queue.get(), timeout)
+                who, batch, history_end = await asyncio.wait_for(self._queue.get(), timeout)
             except asyncio.TimeoutError:
                 break
             if batch.backfill:
@@ -125,8 +124,7 @@ class MixedSource:
                     yield now
                 continue
             held.append(batch)
-            host = self._by_target.get(who)
-            if host is None or host.history_done:  # a local follower's first live batch ends its history
+            if history_end:  # the source's first live batch (or a host's failure): its history is over
                 waiting.discard(who)
         async for batch in merger.drain():
             sent = True
