@@ -331,7 +331,7 @@ def check_fast_path() -> None:
     from console.commands import stats
     from console.catalog.loader import load_catalog
     catalog = load_catalog()
-    spec = stats._spec(catalog, stats.FAST_MIN_LINE)
+    spec = stats.line_spec(catalog, stats.FAST_MIN_LINE)
     slow = [l.name for l in catalog.layouts[len(spec.fast):]]
     if slow:
         print(f"# warning: no fast path in console/commands/stats.py (_FAST) for layout(s) {', '.join(slow)}:"

@@ -77,12 +77,44 @@ def _add_following(p: argparse.ArgumentParser, *, for_console: bool) -> None:
         lines_help = "start with the last N events of each log (default 1000; 0: only new ones)"
     else:
         lines_help = ("the last N events of the logs, like tail -n (with -f: then follow;"
-                      " default with -f: 1000)")
+                      " default with -f: 1000); filters apply to those: tail -n N | grep")
     p.add_argument("-n", "--lines", type=_count, default=None, metavar="N", help=lines_help)
     p.add_argument("--from-start", action="store_true", help="read whole files at start")
     p.add_argument("--rotate-grace", type=_seconds, default=None, metavar="SECONDS",
                    help="after a rotation, keep reading the old file this long after it last grew,"
                         " for a writer that has not reopened its log yet (default 300)")
+
+
+def _add_filters(p: argparse.ArgumentParser) -> None:
+    g = p.add_argument_group("filters (the console's rules; all given must match)")
+    g.add_argument("--severity", metavar="LEVEL", action="append", default=None,
+                   help="only this severity (name or letter: error, E); LEVEL+ for it and every more"
+                        " severe one (warning+); repeatable")
+    g.add_argument("--event", metavar="NAME", action="append", default=None,
+                   help="only this event (Connection, MTA_SMTP-Connection); repeatable")
+    g.add_argument("--host", metavar="NAME",
+                   help="only events whose host, or one of whose parameters (a caller's address), is NAME")
+    g.add_argument("--since", metavar="TIME",
+                   help="only events at or after TIME: HH:MM[:SS] (the latest such time), "
+                        "YYYY-MM-DD HH:MM[:SS], or -30s/-15m/-2h/-1d before now; naive log times are local")
+    g.add_argument("--until", metavar="TIME", help="only events before TIME (same forms)")
+    g.add_argument("--grep", metavar="REGEX",
+                   help="only lines matching REGEX, as the console's / filter: lower case matches any"
+                        " case; a regex that could run for ever is matched as plain text")
+
+
+def _query(args, catalog):
+    """The filter options as a console.model.query.Query; a bad value is one line, exit 2."""
+    from console.model.query import QueryError, build_query
+    try:
+        query = build_query(catalog, severity=args.severity or (), event=args.event or (),
+                            host=args.host, since=args.since, until=args.until, grep=args.grep)
+    except QueryError as exc:
+        raise DataError(f"--{exc.option}: {exc}") from None
+    if query.text is not None and query.text.note:
+        from console.safe_text import visible
+        sys.stderr.write(visible(f"{PROG}: --grep: {query.text.note}") + "\n")
+    return query
 
 
 def build_console_parser() -> argparse.ArgumentParser:
@@ -129,12 +161,24 @@ def build_sub_parser(name: str) -> argparse.ArgumentParser:
         p.add_argument("-f", "--follow", action="store_true",
                        help="keep following the logs as they grow (like tail -F); Ctrl-C stops")
         _add_following(p, for_console=False)
+        _add_filters(p)
         _add_catalog(p)
         _add_reading(p)
     elif name == "stats":
-        p = _Parser(prog=f"{PROG} stats", description="Count events by severity and event name.")
-        p.add_argument("paths", nargs="+", metavar="PATH", help="log files; - for standard input")
+        from console.commands.grouped import BY
+        p = _Parser(prog=f"{PROG} stats", description="Count events by severity and event name.",
+                    epilog="Plain counts read at full speed; --by and the filters count most lines"
+                           " without decoding them, --grep decodes the lines it matches. Compressed"
+                           " and rotated files are read as they are.")
+        p.add_argument("paths", nargs="+", metavar="PATH",
+                       help="log files (rotated and gzip/bzip2/xz ones too); - for standard input")
         p.add_argument("--json", action="store_true", help="one JSON document")
+        p.add_argument("--by", choices=BY, default=None,
+                       help="a table by this key, problems first: the most severe, then the most frequent"
+                            " (caller: the caller's address; minute, hour: local time, in time order)")
+        p.add_argument("--top", type=_count, default=20, metavar="N",
+                       help="with --by: the first N rows (default 20; 0: all)")
+        _add_filters(p)
         _add_catalog(p)
         _add_reading(p)
     else:
@@ -152,7 +196,7 @@ def main(argv: list[str] | None = None) -> int:
     _tolerant_output()
     try:
         if argv and argv[0] in SUBCOMMANDS:
-            args = build_sub_parser(argv[0]).parse_args(argv[1:])
+            args = build_sub_parser(argv[0]).parse_args(_time_values_joined(argv[1:]))
             return {"decode": cmd_decode, "stats": cmd_stats, "catalog": cmd_catalog}[argv[0]](args)
         return cmd_console(build_console_parser().parse_args(argv))
     except DataError as exc:
@@ -171,6 +215,24 @@ def main(argv: list[str] | None = None) -> int:
         sys.stderr.write(f"{PROG}: internal error: {type(exc).__name__}: {_one_line(exc)}"
                          " (set SMTP_CONSOLE_DEBUG=1 for details)\n")
         return 1
+
+
+def _time_values_joined(argv: list[str]) -> list[str]:
+    """`--since -1h`: argparse takes a value starting with "-" for an option; passed as --since=-1h."""
+    import re
+    out: list[str] = []
+    i = 0
+    while i < len(argv):
+        if argv[i] == "--":
+            return out + argv[i:]
+        if (argv[i] in ("--since", "--until") and i + 1 < len(argv)
+                and re.match(r"-\s*\d+\s*[A-Za-z]\s*\Z", argv[i + 1])):
+            out.append(f"{argv[i]}={argv[i + 1]}")
+            i += 2
+            continue
+        out.append(argv[i])
+        i += 1
+    return out
 
 
 def _one_line(exc: Exception) -> str:
@@ -222,6 +284,7 @@ def _expand_paths(paths: list[str]) -> list[str]:
 
 def _check_readable(paths: list[str]) -> None:
     from console.tail.compressed import CompressedFileError, open_decompressed
+    from console.tail.whole_files import PROBE, looks_binary
     for path in paths:
         if path == "-":
             continue
@@ -232,12 +295,14 @@ def _check_readable(paths: list[str]) -> None:
         if not os.path.isfile(path):
             raise DataError(f"{path}: not a regular file")
         try:
-            with open_decompressed(path):   # a compressed format that cannot be read is named here
-                pass
+            with open_decompressed(path) as stream:   # a compressed format that cannot be read is named here
+                head = stream.read(PROBE)
         except CompressedFileError as exc:
             raise DataError(str(exc)) from None
         except OSError as exc:
             raise DataError(f"{path}: cannot read: {exc.strerror or exc}") from None
+        if looks_binary(head):  # as grep says "binary file matches": not pages of escaped bytes
+            raise DataError(f"{path}: not a text log (binary data)")
 
 
 def _report_damage(reader) -> bool:
@@ -268,6 +333,9 @@ def cmd_decode(args) -> int:
     decoder = Decoder(catalog)
     max_line = args.max_line or DEFAULT_MAX_LINE
     printer = _printer(args, sys.stdout)
+    query = _query(args, catalog)
+    if not query.empty:    # the filters apply to the lines read (after -n: `tail -n N | grep`)
+        printer = _FilteredPrinter(printer, query.matches)
     if not args.paths:
         from console.commands.config import default_logs, load_config
         args.paths = default_logs(load_config(), "smtp-console decode /path/to/mta-event.log")
@@ -287,6 +355,17 @@ def cmd_decode(args) -> int:
     status = _decode_whole(paths, decoder, printer, max_line, args.lines)
     sys.stdout.flush()
     return status
+
+
+class _FilteredPrinter:
+    """An EventPrinter that writes only the events the filters keep."""
+
+    def __init__(self, printer, keep) -> None:
+        self.printer = printer
+        self.keep = keep
+
+    def write(self, events) -> None:
+        self.printer.write(ev for ev in events if self.keep(ev))
 
 
 def _whole_files_only(paths: list[str]) -> bool:
@@ -459,10 +538,15 @@ def cmd_stats(args) -> int:
     from console.commands.stats import Counts, count_files, count_stream, summarise
 
     catalog = _catalog(args)
+    query = _query(args, catalog)
     local, remote = _split_remote(args.paths)
     paths = _expand_paths(local)
     _check_readable(paths)
     max_line = args.max_line or DEFAULT_MAX_LINE
+    if args.by or not query.empty:
+        if remote:
+            raise DataError(f"{remote[0]}: --by and the filters read local logs only (for now)")
+        return _stats_by(args, catalog, query, paths, max_line)
     files = [p for p in paths if p != "-"]
     counts = count_files(files, catalog, max_line=max_line) if files else Counts()
     if "-" in paths:
@@ -470,20 +554,35 @@ def cmd_stats(args) -> int:
     if remote:  # read whole by a follower on each host (console.tail.remote)
         counts.problems += _count_remote(remote, counts, catalog, max_line)
     summary = summarise(counts, catalog)
-    from console.safe_text import visible
     _report_problems(counts.problems)   # first: a reader that stops early (| head) still sees it
-    status = 2 if counts.problems else 0
+    return _print_stats(args, summary, counts.problems, filtered=False)
+
+
+def _stats_by(args, catalog, query, paths: list[str], max_line: int) -> int:
+    """Filtered counts or a --by table (console.commands.grouped): every line by the decoder's rules."""
+    from console.commands.grouped import Tally, tally_files, tally_stream
+    from console.commands.tables import by_table, filtered_summary, format_table
+
+    by = args.by or "event"
+    files = [p for p in paths if p != "-"]
+    tally = tally_files(files, catalog, by=by, query=query, max_line=max_line) if files else Tally()
+    if "-" in paths:
+        tally.add(tally_stream(sys.stdin.buffer, catalog, by=by, query=query, max_line=max_line))
+    _report_problems(tally.problems)
+    if not args.by:
+        return _print_stats(args, filtered_summary(tally, catalog), tally.problems, filtered=True)
+    table = by_table(tally, catalog, by, args.top)
+    print(json.dumps(table, indent=2, ensure_ascii=True) if args.json else format_table(table))
+    return 2 if tally.problems else 0
+
+
+def _print_stats(args, summary: dict, problems: list, *, filtered: bool) -> int:
+    from console.commands.tables import format_summary
     if args.json:
         print(json.dumps(summary, indent=2, ensure_ascii=True))
-        return status
-    print(f"{summary['lines']} lines, {summary['unparsed']} unparsed")
-    print("by severity:")
-    for name, n in summary["by_severity"].items():
-        print(f"  {name:<10} {n:>10}")
-    print("by event:")
-    for name, n in summary["by_event"].items():
-        print(visible(f"  {name:<32} {n:>10}"))
-    return status
+    else:
+        print(format_summary(summary, filtered))
+    return 2 if problems else 0
 
 
 def _count_remote(remote: list[str], counts, catalog, max_line: int) -> list[str]:

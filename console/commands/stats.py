@@ -68,7 +68,7 @@ class Counts:
 # prefix and the token decide the match. The token is captured whole: b"L-FAC-EVT".
 
 _NS = rb"\t\n\x0b\x0c\r\x1c-\x1f \x80-\xff"   # \s, and non-ASCII, for negated classes
-_TOKEN = rb"([A-Z]-[A-Za-z0-9_]{R}-[A-Za-z0-9_]{R}(?![A-Za-z0-9_]))"
+TOKEN = rb"([A-Z]-[A-Za-z0-9_]{R}-[A-Za-z0-9_]{R}(?![A-Za-z0-9_]))"
 _SYSLOG_TAIL = (rb" [^" + _NS + rb"]{R} [^" + _NS + rb"\[\]:]{R}(?:\[[0-9]{R}\])?: ")
 _FAST: dict[str, bytes] = {
     r"^(?P<timestamp>\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(?:\.\d+)?) (?P<program>[^\s\[\]]+)"
@@ -109,7 +109,8 @@ def _as_bytes(pattern: str, flags: int) -> re.Pattern[bytes] | None:
         return None
 
 
-def _fill(pattern: bytes) -> bytes:
+def fill_runs(pattern: bytes) -> bytes:
+    """A byte pattern with its `{R}` runs made possessive where Python has them (console.compat)."""
     return pattern.replace(b"{R}", _RUN)
 
 
@@ -123,7 +124,7 @@ class _Spec:
     token: tuple[str, int]                  # the generic token (pattern, flags)
 
 
-def _spec(catalog: Catalog, max_line: int) -> _Spec:
+def line_spec(catalog: Catalog, max_line: int) -> _Spec:
     if max_line < 1:
         raise DataError("max_line must be positive")
     fast: list[bytes] = []
@@ -146,7 +147,7 @@ class _Counter:
         self.counts = Counts()
         self.tokens: Counter = Counter()       # b"L-FAC-EVT" -> n
         if spec.block:
-            alt = b"(?:" + b"|".join(map(_fill, spec.fast)) + b")" + _fill(_TOKEN)
+            alt = b"(?:" + b"|".join(map(fill_runs, spec.fast)) + b")" + fill_runs(TOKEN)
             self.one = re.compile(b"\n" + alt)                     # fast lines only
             self.two = re.compile(b"\n(?:" + alt + b"|([^\n]*))")  # fast token, or the odd line
         else:
@@ -163,53 +164,7 @@ class _Counter:
 
     # -- input ------------------------------------------------------------------------
     def feed(self, stream, limit: int | None = None) -> None:
-        """Reads the stream until EOF or `limit` bytes; lines longer than max_line are cut there
-        and the rest skipped, as console.tail.whole_files does.
-
-        One buffer is reused: buf[0] is a newline standing for the end of the line before,
-        then the unfinished line kept from the last read, then new data (readinto: no copy,
-        no fresh pages to fault in)."""
-        max_line = self.max_line
-        readinto = getattr(stream, "readinto", None)
-        buf = bytearray(BLOCK + 1)
-        buf[0] = 10
-        have = 1            # bytes of buf in use
-        skipping = False    # inside the rest of a line already cut
-        left = limit
-        while left is None or left > 0:
-            if have == len(buf):       # one unfinished line fills the buffer: grow it
-                buf.extend(bytes(len(buf)))
-            room = len(buf) - have if left is None else min(len(buf) - have, left)
-            n = _read_into(stream, readinto, buf, have, room)
-            if not n:
-                break
-            if left is not None:
-                left -= n
-            end = have + n
-            if skipping:
-                nl = buf.find(b"\n", have, end)
-                if nl < 0:
-                    continue
-                buf[1:end - nl] = buf[nl + 1:end]
-                end -= nl
-                skipping = False
-            cut = buf.rfind(b"\n", 0, end)
-            if cut > 0:
-                self.scan(buf, 0, cut)
-            tail = end - cut - 1
-            if tail > max_line:
-                line = bytes(buf[cut + 1:cut + 1 + max_line])
-                self.scan(b"\n" + line + b"\n", 0, max_line + 1)
-                have = 1
-                skipping = True
-            else:
-                if cut > 0:
-                    buf[1:1 + tail] = buf[cut + 1:end]
-                have = 1 + tail
-            if len(buf) > BLOCK + 1 and have <= BLOCK // 2:
-                del buf[BLOCK + 1:]     # back to size after a long line
-        if have > 1 and not skipping:
-            self.scan(b"\n" + bytes(buf[1:have]) + b"\n", 0, have)
+        feed(stream, self.max_line, self.scan, limit)
 
     def scan(self, data: bytes, start: int, end: int) -> None:
         """The lines between data[start] == "\\n" and data[end] == "\\n" (exclusive)."""
@@ -305,6 +260,56 @@ class _Counter:
         return counts
 
 
+def feed(stream, max_line: int, scan, limit: int | None = None) -> None:
+    """Hands scan(data, start, end) the lines of the stream, until EOF or `limit` bytes: a line
+    longer than max_line that reaches past a read is cut there and its rest skipped; a long line
+    inside one read is passed whole (scan cuts it, as console.tail.whole_files does).
+
+    One buffer is reused: buf[0] is a newline standing for the end of the line before,
+    then the unfinished line kept from the last read, then new data (readinto: no copy,
+    no fresh pages to fault in)."""
+    readinto = getattr(stream, "readinto", None)
+    buf = bytearray(BLOCK + 1)
+    buf[0] = 10
+    have = 1            # bytes of buf in use
+    skipping = False    # inside the rest of a line already cut
+    left = limit
+    while left is None or left > 0:
+        if have == len(buf):       # one unfinished line fills the buffer: grow it
+            buf.extend(bytes(len(buf)))
+        room = len(buf) - have if left is None else min(len(buf) - have, left)
+        n = _read_into(stream, readinto, buf, have, room)
+        if not n:
+            break
+        if left is not None:
+            left -= n
+        end = have + n
+        if skipping:
+            nl = buf.find(b"\n", have, end)
+            if nl < 0:
+                continue
+            buf[1:end - nl] = buf[nl + 1:end]
+            end -= nl
+            skipping = False
+        cut = buf.rfind(b"\n", 0, end)
+        if cut > 0:
+            scan(buf, 0, cut)
+        tail = end - cut - 1
+        if tail > max_line:
+            line = bytes(buf[cut + 1:cut + 1 + max_line])
+            scan(b"\n" + line + b"\n", 0, max_line + 1)
+            have = 1
+            skipping = True
+        else:
+            if cut > 0:
+                buf[1:1 + tail] = buf[cut + 1:end]
+            have = 1 + tail
+        if len(buf) > BLOCK + 1 and have <= BLOCK // 2:
+            del buf[BLOCK + 1:]     # back to size after a long line
+    if have > 1 and not skipping:
+        scan(b"\n" + bytes(buf[1:have]) + b"\n", 0, have)
+
+
 def _count_range(path: str, start: int, end: int, spec: _Spec) -> Counts:
     counter = _Counter(spec)
     try:
@@ -373,10 +378,10 @@ def pieces(path: str, size: int, workers: int) -> list[tuple[int, int]]:
 def fast_layouts(catalog: Catalog) -> list[str]:
     """The layouts whose lines are counted by the block regex (the fast path), by name: the leading
     ones whose regex is a shipped layout's, unchanged. The lines of any other are decoded one by one."""
-    return [layout.name for layout, _ in zip(catalog.layouts, _spec(catalog, FAST_MIN_LINE).fast)]
+    return [layout.name for layout, _ in zip(catalog.layouts, line_spec(catalog, FAST_MIN_LINE).fast)]
 
 
-def _cpus() -> int:
+def cpus() -> int:
     """The CPUs this process may run on (taskset, cpusets), not all the machine has."""
     try:
         return len(os.sched_getaffinity(0)) or 1
@@ -389,9 +394,15 @@ def count_files(paths: list[str], catalog: Catalog, *, max_line: int = DEFAULT_M
     """Reads each file whole, gzip, bzip2 and xz files decompressed (one job each). Raises DataError
     for a file that cannot be read; damaged compressed data is counted up to the damage and named
     in Counts.problems."""
+    spec = line_spec(catalog, max_line)
+    workers = workers or cpus()
+    return run_jobs(file_jobs(paths, workers), _count_job, spec, workers, Counts())
+
+
+def file_jobs(paths: list[str], workers: int) -> list[tuple]:
+    """(path, start, end) pieces of plain files; (path, None, None) for a compressed file, read
+    whole. DataError for a file that cannot be read."""
     from console.tail.compressed import compression_of
-    spec = _spec(catalog, max_line)
-    workers = workers or _cpus()
     jobs = []
     for path in paths:
         try:
@@ -410,18 +421,23 @@ def count_files(paths: list[str], catalog: Catalog, *, max_line: int = DEFAULT_M
             jobs.append((path, None, None))   # open_decompressed reports a format it cannot read
         else:
             jobs += [(path, a, b) for a, b in pieces(path, st.st_size, workers)]
-    total = Counts()
+    return jobs
+
+
+def run_jobs(jobs: list[tuple], job, spec, workers: int, total):
+    """job(path, start, end, spec) for each, across processes when there are several; each result
+    is added to `total` (anything with add()), in order."""
     if len(jobs) > 1 and workers > 1:
         import multiprocessing   # only here: ~20 ms of imports a small file does not need
         from concurrent.futures import ProcessPoolExecutor
         ctx = multiprocessing.get_context("fork")
         with ProcessPoolExecutor(max_workers=min(workers, len(jobs)), mp_context=ctx) as pool:
-            futures = [pool.submit(_count_job, p, a, b, spec) for p, a, b in jobs]
+            futures = [pool.submit(job, p, a, b, spec) for p, a, b in jobs]
             for fut in futures:
                 total.add(fut.result())
     else:
         for p, a, b in jobs:
-            total.add(_count_job(p, a, b, spec))
+            total.add(job(p, a, b, spec))
     return total
 
 
@@ -429,7 +445,7 @@ def count_stream(stream, catalog: Catalog, *, max_line: int = DEFAULT_MAX_LINE,
                  name: str = "-") -> Counts:
     """Standard input: one pass, no splitting; decompressed if it is gzip, bzip2 or xz."""
     from console.tail.compressed import CompressedFileError, decompress_stream
-    counter = _Counter(_spec(catalog, max_line))
+    counter = _Counter(line_spec(catalog, max_line))
     try:
         reader = decompress_stream(stream, name)
     except CompressedFileError as exc:

@@ -4,7 +4,7 @@ dismissed. Nothing here draws; console.ui.alert_line does."""
 
 from __future__ import annotations
 
-from typing import Optional
+from typing import Callable, Optional, Sequence, Tuple
 
 from console.decode.event import Event
 
@@ -12,6 +12,25 @@ from console.decode.event import Event
 def _same(a: Event, b: Event) -> bool:
     """Identical for the operator: same severity, name and message (time and pid aside)."""
     return (a.sev.name, a.facility, a.event, a.message) == (b.sev.name, b.facility, b.event, b.message)
+
+
+MIN_MESSAGE = 16  # cells of the message worth keeping before the count and the keys give way
+
+
+def cut_at_word(text: str, cells: int, measure: Callable[[str], int] = len) -> str:
+    """`text` in at most `cells` cells, cut after a whole word where one ends near the cut, with an
+    ellipsis: "BURL fetch…" rather than "BURL fet"."""
+    if measure(text) <= cells:
+        return text
+    if cells <= 1:
+        return "…"[:cells]
+    out = text[:cells - 1]
+    while out and measure(out) > cells - 1:
+        out = out[:-1]
+    space = out.rstrip().rfind(" ")
+    if 0 < space >= len(out) - 12:  # a word ends near the cut: no half word
+        out = out[:space]
+    return out.rstrip() + "…"
 
 
 class AlertState:
@@ -66,3 +85,27 @@ class AlertState:
             return ""
         when = self.first.time.strftime("%H:%M:%S") if self.first.time else "dismissed"
         return f"{self.since} alerts since {when}"
+
+    def tails(self) -> Tuple[str, ...]:
+        """The count at the end of the line, longest first: it gives way before the message does."""
+        tail = self.tail()
+        return (tail, f"{self.since} alerts", "") if tail else ("",)
+
+    def fitted(self, width: int, hints: Sequence[str],
+               measure: Callable[[str], int] = len) -> Tuple[str, str, str]:
+        """(words, count, keys) for a line of `width` cells, joined by two spaces: what happened
+        first, then the key to press (`hints`, longest first), the count and the message's end
+        giving way, the message cut at a word with an ellipsis (log text not yet made safe)."""
+        text = self.text()
+
+        def room(tail: str, hint: str) -> int:
+            return width - sum(measure(x) + 2 for x in (tail, hint) if x)
+
+        tails = self.tails()
+        want = min(measure(text), MIN_MESSAGE + measure(text.split(": ", 1)[0]))
+        for hint in hints:
+            for tail in tails:
+                if room(tail, hint) >= want:
+                    return cut_at_word(text, room(tail, hint), measure), tail, hint
+        tail, hint = tails[-1], hints[-1]
+        return cut_at_word(text, max(0, room(tail, hint)), measure), tail, hint

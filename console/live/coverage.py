@@ -48,6 +48,13 @@ class CoverageMeter:
             if ev.source not in firsts:
                 firsts[ev.source] = ev
 
+    def renumber(self, token: int, offset: int) -> None:
+        """The count came (EventModel.renumber): the first events kept here take their absolute line
+        too (the model renumbers only the events it holds and has built lately)."""
+        for ev in self._firsts.values():
+            if ev.numbering == token:
+                ev.renumber(offset)
+
     def uncounted(self, numbering: int) -> None:
         """The lines before the history numbered `numbering` could not be counted."""
         self._uncounted.add(numbering)

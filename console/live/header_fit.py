@@ -27,6 +27,27 @@ def form_of(text: str, style: object = None) -> Form:
     return [(text, style)] if text else []
 
 
+def shortened(text: str, cells: int, measure: Callable[[str], int] = len) -> str:
+    """`text` cut to at most `cells` cells, an ellipsis where it was cut (never mid-way unmarked)."""
+    if measure(text) <= cells:
+        return text
+    out = text[:max(0, cells - 1)]
+    while out and measure(out) > cells - 1:  # wide characters take two cells
+        out = out[:-1]
+    return out + "…"
+
+
+def shorter_forms(text: str, floor: int = 4, measure: Callable[[str], int] = len) -> List[str]:
+    """`text`, then ever shorter ellipsized versions of it down to `floor` cells: the forms of a
+    part that must stay recognisable however narrow the row (the start of a filter, say)."""
+    out = [text]
+    cells = measure(text)
+    while cells > floor:
+        cells = max(floor, cells * 2 // 3)
+        out.append(shortened(text, cells, measure))
+    return out
+
+
 def _width(form: Form, measure: Callable[[str], int]) -> int:
     return sum(measure(text) for text, _ in form)
 

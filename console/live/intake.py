@@ -17,6 +17,7 @@ from console.live.alerts import AlertState
 from console.live.notify_limit import NotifyLimiter
 from console.live.coverage import Coverage, CoverageMeter
 from console.live.rate import RateMeter
+from console.live.source_news import SourceNews
 from console.safe_text import for_screen
 from console.tail.source import LineSource
 from console.tail.contract import Batch
@@ -53,6 +54,7 @@ class Intake:
         self.backfilling = source is not None  # the history is being read
         self.new_while_paused = 0  # events that joined the view since the list stopped following
         self.sources: Dict[str, Tuple[str, str]] = {}  # file read now -> (state, detail)
+        self._news = SourceNews(clock)  # "rotated" for a while, then "following" again
         self._coverage = CoverageMeter(model)
 
     def decode(self, batch: Batch) -> EventBatch:
@@ -61,6 +63,7 @@ class Intake:
         for fix in decoded.renumbered:  # the lines before a history were counted
             if fix.offset is not None:
                 self.model.renumber(fix.token, fix.offset)
+                self._coverage.renumber(fix.token, fix.offset)
             else:
                 self._coverage.uncounted(fix.token)
         if decoded.states_changed:
@@ -104,4 +107,5 @@ class Intake:
     def read_states(self) -> None:
         """By the file being read now; the source keys a stream by a name without its date."""
         if self.source is not None:
-            self.sources = {st.path: (st.state, st.detail) for st in self.source.states().values()}
+            self.sources = self._news.shown({st.path: (st.state, st.detail)
+                                             for st in self.source.states().values()})

@@ -6,7 +6,7 @@ bookkeeping (console.model.events), which tells it what arrives, changes and goe
 
 from __future__ import annotations
 
-from typing import Callable, Iterable, Optional, Set, Tuple
+from typing import Iterable, Optional, Set, Tuple
 
 from console.decode.event import Event
 
@@ -29,22 +29,30 @@ class Acks:
     # -- what the counts follow -------------------------------------------------------------
     def counts(self, ev: Event) -> bool:
         """True when `ev` is an alert still waiting for the operator."""
-        return (ev.sev.name in self._alerting and ev.seq not in self._acked
-                and name_of(ev) not in self.muted)
+        return self.counts_key(ev.sev.name, ev.seq, name_of(ev))
+
+    def counts_key(self, severity: str, seq: int, name: Optional[Name]) -> bool:
+        """counts() for a held row read without building its Event."""
+        return severity in self._alerting and seq not in self._acked and name not in self.muted
+
+    def alerting(self, severity: str) -> bool:
+        return severity in self._alerting
 
     def notifies(self, ev: Event) -> bool:
         return ev.sev.name in self._notifying and name_of(ev) not in self.muted
 
     def arrived(self, ev: Event) -> None:
-        self.unacked += self.counts(ev)
+        if ev.sev.name in self._alerting:  # most lines are not alerts: no more work for them
+            self.unacked += self.counts(ev)
 
     def replaced(self, old: Event, new: Event) -> None:
         """`new` took the place (and seq) of `old`."""
         self.unacked += self.counts(new) - self.counts(old)
 
-    def dropped(self, ev: Event) -> None:
-        self.unacked -= self.counts(ev)
-        self._acked.discard(ev.seq)
+    def dropped(self, severity: str, seq: int, name: Optional[Name]) -> None:
+        """The held row `seq` went (the history's cap)."""
+        self.unacked -= self.counts_key(severity, seq, name)
+        self._acked.discard(seq)
 
     # -- the operator -----------------------------------------------------------------------
     def is_acked(self, ev: Event) -> bool:
@@ -66,9 +74,10 @@ class Acks:
         self.unacked += self.counts(ev)
         return 1
 
-    def toggle_mute(self, ev: Event, held: Iterable[Event]) -> Optional[bool]:
+    def toggle_mute(self, ev: Event, held: Iterable[Tuple[str, int, Optional[Name]]]) -> Optional[bool]:
         """Mutes `ev`'s name, or unmutes it when it is muted; True when muted now, None for a line
-        with no name. The count of unacknowledged alerts is taken again over `held`."""
+        with no name. The count of unacknowledged alerts is taken again over `held`'s
+        (severity, seq, name) keys."""
         name = name_of(ev)
         if name is None:
             return None
@@ -79,17 +88,18 @@ class Acks:
         self.recount(held)
         return name in self.muted
 
-    def recount(self, held: Iterable[Event]) -> None:
-        self.unacked = sum(1 for ev in held if self.counts(ev))
+    def recount(self, held: Iterable[Tuple[str, int, Optional[Name]]]) -> None:
+        counts = self.counts_key
+        self.unacked = sum(1 for key in held if counts(*key))
 
-    def pending_filter(self) -> Callable[[Event], bool]:
-        """For a view of the alerts still waiting (console.model.events.Filter.pending)."""
-        return self.counts
+    def pending_filter(self) -> "Acks":
+        """For a view of the alerts still waiting (console.model.filters.Filter.pending)."""
+        return self
 
 
 class AckChoices:
     """The operator's acknowledgements and mutes over the held events, mixed into
-    console.model.events.EventModel (which has `acks`, `held` and `_held_now`)."""
+    console.model.events.EventModel (which has `acks`, `store`, `held_keys`, and `_held_now`)."""
 
     def toggle_ack(self, ev: Event) -> bool:
         """Acknowledges `ev`, or takes its acknowledgement back; True when acknowledged now."""
@@ -99,8 +109,13 @@ class AckChoices:
 
     def similar(self, ev: Event) -> list[Event]:
         """Held events with the same facility and name (or, unparsed, the same severity)."""
-        key = (ev.facility, ev.event)
-        return [o for o in self.held if (o.facility, o.event) == key and (ev.parsed or o.sev is ev.sev)]
+        store = self.store
+        if ev.parsed:
+            ids = store.name_ids([(ev.facility, ev.event)])
+            return [store.event(seq) for seq, _s, n in store.rows(store.first, store.last + 1) if n in ids]
+        sev = store.severity_ids([ev.sev.name])
+        return [store.event(seq) for seq, s, n in store.rows(store.first, store.last + 1)
+                if n == 0 and s in sev]
 
     def ack_similar(self, ev: Event) -> int:
         """Acknowledges every similar held event; how many were not acknowledged before."""
@@ -113,7 +128,7 @@ class AckChoices:
 
     def toggle_mute(self, ev: Event) -> bool | None:
         """Mutes (or unmutes) `ev`'s name: see console.model.acks. None for an unparsed line."""
-        return self.acks.toggle_mute(ev, self.held)
+        return self.acks.toggle_mute(ev, self.held_keys())
 
     def is_muted(self, ev: Event) -> bool:
         return name_of(ev) in self.acks.muted

@@ -50,7 +50,7 @@ class Follower:
         rescan_interval: float = 1.0,
         rotate_grace: float = DEFAULT_GRACE,
         partial_after: float = 1.0,
-        max_batch: int = 10_000,
+        max_batch: int = 2_000,
         min_interval: float = 0.02,
         use_inotify: bool = True,
         stdin: int = 0,

@@ -2,10 +2,23 @@
 
 from __future__ import annotations
 
+import re
 from typing import BinaryIO, Iterator
 
 BLOCK = 1 << 20
 DEFAULT_MAX_LINE = 64 * 1024
+PROBE = 8192        # the first block looked at to tell a log from a binary file
+BINARY_RUNS = 4     # NUL runs in it that make a file binary
+_NUL_RUN = re.compile(rb"\0+")
+
+
+def looks_binary(head: bytes) -> bool:
+    """Binary (an executable, an image, an archive): NUL bytes in BINARY_RUNS or more separate places
+    of the first PROBE bytes. grep's NUL test, made tolerant: a log with a few stray bytes is still a
+    log (other control bytes never count, nor one to three runs of NULs: a crash leaves a hole of
+    NULs where the writer stopped, a file that is all hole among them)."""
+    head = head[:PROBE]
+    return b"\0" in head and len(_NUL_RUN.findall(head)) >= BINARY_RUNS
 
 
 def iter_lines(stream: BinaryIO, max_line: int = DEFAULT_MAX_LINE) -> Iterator[tuple[int, bytes, bool]]:

@@ -71,12 +71,15 @@ class AlertActions:
         if ev is None:
             self.notify("No alert to go to.", markup=False)
             return
-        if self.model.view.index_of_seq(ev.seq) is None:
+        cleared = self.model.view.index_of_seq(ev.seq) is None
+        if cleared:
             self.model.remember_filter()
             self.model.show_everything()
             self.event_list.view_rebuilt()
         if not self.event_list.select_seq(ev.seq):
             self.notify("The alert is no longer held.", markup=False)
+        elif cleared:  # never silently: the operator's filters are gone from the header
+            self.notify("Filters cleared to show the alert: Backspace restores them", markup=False)
         self.header.now()
 
     def action_dismiss_alert(self) -> None:

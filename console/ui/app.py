@@ -14,7 +14,6 @@ from typing import Callable, Iterable
 from textual import work
 from textual.app import App, ComposeResult, SystemCommand
 from textual.containers import Horizontal
-from textual.widgets import Footer
 
 from console.catalog.catalog import Catalog
 from console.decode.decoder import Decoder
@@ -34,11 +33,12 @@ from console.ui.event_list import EventList
 from console.ui.exit_wiring import ExitOnRequest
 from console.ui.filter_actions import FILTER_SLICE, FilterActions
 from console.ui.filter_bar import FilterBar
+from console.ui.fitting_footer import FittingFooter
 from console.ui.help_screen import HelpScreen, help_rows
 from console.ui.keys import BASE_BINDINGS, ConsoleKeys
 from console.ui.severity_styles import SeverityStyles
 from console.ui.status_bar import Pacer, StatusBar, progress_note
-from console.ui.theme_bridge import to_textual
+from console.ui.theme_bridge import ansi_colour, to_textual
 from console.compat import aclosing
 
 STATUS_EVERY = 2.0  # while lines flow the header's counts are drawn this often (at once after a quiet spell)
@@ -65,7 +65,7 @@ class ConsoleApp(FilterActions, AlertActions, ExitOnRequest, App[int]):
                  notify: bool = True) -> None:
         """clock: seconds for the ev/s rate and notification limits; tests pass a fixed one.
         notify: False for no transient notification of critical/fatal events (the alert line stays)."""
-        super().__init__()
+        super().__init__(ansi_color=ansi_colour())
         self.catalog = catalog
         self.keys = ConsoleKeys(catalog)
         self.keys.add_to(self)
@@ -111,7 +111,7 @@ class ConsoleApp(FilterActions, AlertActions, ExitOnRequest, App[int]):
             self._feed()  # first: the history is read while the screen is being built
         self.event_list.focus()
         # the footer styles one widget per key (~0.1 s): mounted after the first paint of the events
-        self.call_after_refresh(lambda: self.mount(Footer()))
+        self.call_after_refresh(lambda: self.mount(FittingFooter()))
         self.set_interval(0.25, self._tick)
         self._listen_for_exit()
         self.header.now()
@@ -269,8 +269,8 @@ class ConsoleApp(FilterActions, AlertActions, ExitOnRequest, App[int]):
             return
         # controls escaped: the line is partly a stranger's, and a paste into a shell must not run it
         self.copy_to_clipboard(visible(ev.raw))  # sent base64-encoded (OSC 52): inert on the terminal
-        self.notify(f"Line {ev.line_text} of {for_screen(ev.source)} sent to the terminal's clipboard"
-                    " (OSC 52; a terminal may refuse it)", markup=False)
+        self.notify(f"Line {ev.line_text} sent to the terminal's clipboard (OSC 52; a terminal may"
+                    f" refuse it): {for_screen(ev.source)}", markup=False)
 
     def deliver_screenshot(self, filename: str | None = None, path: str | None = None,
                            time_format: str | None = None) -> str | None:

@@ -11,6 +11,8 @@ from textual import work
 from textual.actions import SkipAction
 from textual.widgets import Input
 
+from console.model.caller import why_no_caller
+from console.safe_text import for_screen
 from console.ui.filter_bar import FilterBar
 
 FILTER_SLICE = 0.03  # seconds of filtering at a time before the screen gets its turn
@@ -71,9 +73,9 @@ class FilterActions:
         if ev is None:
             return
         if not self.model.toggle_only_caller(ev):
-            self.notify("This event names no caller address or host.", markup=False)
-        else:
-            self._filter_changed()
+            self.notify(for_screen(why_no_caller(ev)), markup=False)
+            return
+        self._filter_changed()
 
     def action_back(self) -> None:
         if self.model.back():

@@ -71,7 +71,7 @@ class ListFrames:
         old_y = self.scroll_offset.y
         if not self.following:
             self._budget.drawn(0, height)
-            self.virtual_size = Size(self.size.width, n)
+            self._set_rows(n)
             if dropped:  # the oldest rows left: shift so the operator's place stays put on screen
                 self._set_cursor(max(0, self.cursor - dropped), scroll=False)
                 self.scroll_to(y=max(0, old_y - dropped), animate=False, immediate=True)
@@ -83,14 +83,14 @@ class ListFrames:
         # rows move as a block only in a full list (a short one grows downwards, blank rows below it)
         full = n >= height and n - added + dropped >= height
         if grew or not full or not self._can_move() or not self._request_move(moved):
-            self.virtual_size = Size(self.size.width, n)
+            self._set_rows(n)
             self._set_cursor(n - 1, scroll=False)
             self._scroll_bottom()
             self.refresh()
             return
         self._moving = True
         try:
-            self.virtual_size = Size(self.size.width, n)
+            self._set_rows(n)
             self._set_cursor(n - 1, scroll=False)
             self._scroll_bottom()
             rows = self.terminal_scroll.rows  # this move and any not drawn yet
@@ -98,6 +98,19 @@ class ListFrames:
             self.refresh(Region(0, max(0, height - rows - 1), self.size.width, rows + 1))
         finally:
             self._moving = False
+
+    def _set_rows(self, n: int) -> None:
+        """The list's length changes inside a move: no layout of the whole screen (~45 ms at
+        160x45, every frame) unless a scrollbar comes or goes (Textual 8.2's virtual_size reactive
+        asks for one each time)."""
+        size = Size(self.size.width, n)
+        if size == self.virtual_size:
+            return
+        bars = (self.show_vertical_scrollbar, self.show_horizontal_scrollbar)
+        self.set_reactive(type(self).virtual_size, size)
+        self._scroll_update(size)
+        if (self.show_vertical_scrollbar, self.show_horizontal_scrollbar) != bars:
+            super().refresh(layout=True)
 
     def _can_move(self) -> bool:
         """The terminal shows exactly this list's rows, nothing over or beside them, nothing stale."""

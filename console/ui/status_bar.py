@@ -12,7 +12,7 @@ from textual.widgets import Static
 from rich.cells import cell_len
 
 from console.model.events import EventModel
-from console.live.header_fit import GAP, Form, Part, fit, form_of
+from console.live.header_fit import GAP, Form, Part, fit, form_of, shortened, shorter_forms
 from console.live.throttle import Throttle
 from console.safe_text import for_screen
 from console.tail.contract import ENDED, FOLLOWING, ROTATED, TRUNCATED
@@ -240,24 +240,29 @@ def _source_parts(sources: dict[str, tuple[str, str]]) -> list[Part]:
 
 
 def _filter_parts(model: EventModel, filter_note: str) -> list[Part]:
+    """The active filters, never dropped: a long `/` text gives way by ellipsis ("/connection-re…/"),
+    so the row always says a text filter is on (console.live.header_fit.shorter_forms)."""
     f = model.filter
     if not (f.narrowed or filter_note):
         return []
-    words = []
-    if f.text.text:
-        words.append(f"/{for_screen(f.text.text)}/")
+    others = []
     if f.event:
-        words.append(f"only {for_screen(f.event[0] or '')}-{for_screen(f.event[1] or '')}")
+        others.append(f"only {for_screen(f.event[0] or '')}-{for_screen(f.event[1] or '')}")
     if f.value is not None:
-        words.append(f"only {for_screen(f.value)}")
+        others.append(f"only {for_screen(f.value)}")
     if f.pending is not None:
-        words.append("only unacknowledged")
-    what = " ".join(words)
+        others.append("only unacknowledged")
+    texts = shorter_forms(for_screen(f.text.text), 1, cell_len) if f.text.text else [""]
+    whats = [" ".join(([f"/{t}/"] if t else []) + others) for t in texts]
     parts = []
-    if what:
-        parts.append(Part(1, [[("filter: ", "bold"), (what, None), ("  (⌫ back, Esc clears)", "dim")],
-                              [("filter: ", "bold"), (what, None)], form_of(what, "bold")]))
+    if whats[0]:
+        forms = [[("filter: ", "bold"), (whats[0], None), ("  (⌫ back, Esc clears)", "dim")]]
+        forms += [[("filter: ", "bold"), (what, None)] for what in whats]
+        # the narrowest: the shortest text, and each other filter shortened too
+        short = " ".join(([f"/{texts[-1]}/"] if texts[-1] else []) + [shortened(o, 12, cell_len) for o in others])
+        forms.append(form_of(short, "bold"))
+        parts.append(Part(1, forms))
     if filter_note:
         parts.append(Part(0, [form_of(for_screen(filter_note), "italic"),
-                              form_of(for_screen(filter_note)[:24] + "…", "italic")]))
+                              form_of(shortened(for_screen(filter_note), 25, cell_len), "italic")]))
     return parts

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+from typing import Optional
+
 from textual.theme import Theme
 
 from console.themes_data import ThemeData
@@ -24,3 +27,10 @@ def to_textual(theme: ThemeData) -> Theme:
         success=c.get("success"),
         dark=theme.dark,
     )
+
+
+def ansi_colour() -> Optional[bool]:
+    """App(ansi_color=…): True under NO_COLOR, where Textual then drops every colour (its NoColor
+    filter) instead of turning them into greys (Monochrome): NO_COLOR means no colour. None
+    otherwise: the theme decides."""
+    return True if "NO_COLOR" in os.environ else None

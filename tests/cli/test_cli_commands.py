@@ -372,3 +372,39 @@ def test_decode_into_a_closed_pipe_is_quiet(tmp_path, repo_root, catalog):
 
 def test_catalog_superscript_digit_is_an_unknown_name(run):
     assert_one_line_error(run("catalog", "\u00b2"), "no event")
+
+
+# -- binary input (trial finding 2) ---------------------------------------------------------
+
+ELF_HEAD = b"\x7fELF\x02\x01\x01\x00\x00\x00\x00\x00\x00\x00\x00\x00\x03\x00>\x00\x01\x00\x00\x00\x80a\x00\x00"
+PNG_HEAD = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x10\x00\x00\x00\x10\x08\x06\x00\x00\x00\x1f\xf3\xffa"
+
+
+@pytest.mark.parametrize("sub", ["decode", "stats"])
+@pytest.mark.parametrize("name,head", [("ls", ELF_HEAD), ("logo.png", PNG_HEAD)])
+def test_a_binary_file_is_refused_in_one_line(run, tmp_path, sub, name, head):
+    (tmp_path / name).write_bytes(head + bytes(range(256)) * 8)
+    proc = run(sub, name)
+    assert_one_line_error(proc, name, "not a text log (binary data)")
+    assert out(proc) == ""
+
+
+@pytest.mark.parametrize("sub", ["decode", "stats"])
+def test_a_log_with_stray_bytes_is_still_decoded(run, tmp_path, sub):
+    # invalid UTF-8, an escape, a stray NUL, and a hole of NULs a crash left: still a log
+    p = tmp_path / "stray.log"
+    p.write_bytes(NATIVE.encode() + b"\n" + b"caf\xe9 \x1b[2J \x00 stray\n" + b"\0" * 600 + NATIVE.encode() + b"\n")
+    proc = run(sub, p.name)
+    assert proc.returncode == 0, err(proc)
+    if sub == "decode":
+        assert out(proc).count("MTA_SMTP-Connection") == 2 and "stray" in out(proc)
+    else:
+        assert out(proc).startswith("3 lines")
+
+
+def test_a_compressed_binary_is_refused_and_a_compressed_log_is_not(run, tmp_path, log):
+    import gzip
+    (tmp_path / "ls.gz").write_bytes(gzip.compress(ELF_HEAD * 4))
+    assert_one_line_error(run("decode", "ls.gz"), "ls.gz", "binary")
+    (tmp_path / "log.gz").write_bytes(gzip.compress(log.read_bytes()))
+    assert run("decode", "log.gz").returncode == 0

@@ -3,7 +3,6 @@ key through Pilot, and a burst of fatal events that must never cover the list.""
 
 from __future__ import annotations
 
-import pytest
 
 from console.ui.keys import RESERVED_KEYS, ConsoleKeys
 
@@ -149,7 +148,9 @@ async def test_a_burst_of_50_fatal_events_never_covers_the_list(make_app, sim, d
             rows = screen_lines(app)[top.y:top.y + top.height]
             assert all(r[:12].count(":") == 2 for r in rows if r.strip()), rows
         await settle(pilot)
-        assert "50 alerts since" in screen_text(app) and "×" in screen_text(app), "\n".join(screen_lines(app))
+        # the count gives way to the message at 80 columns (short form), never the keys
+        assert "50 alerts" in screen_text(app) and "×" in screen_text(app) and "! go" in screen_text(app), \
+            "\n".join(screen_lines(app))
 
 
 async def test_no_notify_keeps_the_alert_line(make_app, decode):
@@ -270,3 +271,95 @@ async def test_y_says_the_clipboard_may_refuse(make_app, decode):
 def os_path_parent(path: str) -> str:
     import os
     return os.path.dirname(os.path.abspath(path))
+
+
+async def test_bang_says_it_cleared_the_filters_and_backspace_restores_them(make_app, sim, decode):
+    """Trial finding 6: `!` clears the filters hiding the alert, says so, and Backspace restores them."""
+    app = make_app()
+    async with app.run_test(size=SMALL) as pilot:
+        await start(app, pilot, decode(traffic(sim, 40)))
+        app.ingest(decode([line("F", "ListenError", "listener on 0.0.0.0:25 failed")], first=100))
+        await pilot.press("f", "slash", "s", "m", "t", "p", "enter")  # fatal hidden, and a text filter
+        await settle(pilot)
+        before = app.model.filter
+        await pilot.press("exclamation_mark")
+        await settle(pilot)
+        assert app.event_list.current.event == "ListenError"
+        assert "Filters cleared to show the alert: Backspace restores them" in screen_text(app)
+        await pilot.press("backspace")
+        await settle(pilot)
+        assert app.model.filter == before and "hidden: f" in app.status.content.plain
+        assert "/smtp/" in app.status.content.plain
+
+
+async def test_bang_on_a_shown_alert_says_nothing_about_filters(make_app, sim, decode):
+    app = make_app()
+    async with app.run_test(size=SMALL) as pilot:
+        await start(app, pilot, decode(traffic(sim, 40)))
+        app.ingest(decode([line("F", "ListenError", "listener on 0.0.0.0:25 failed")], first=100))
+        await pilot.press("exclamation_mark")
+        await settle(pilot)
+        assert app.event_list.current.event == "ListenError" and "Filters cleared" not in screen_text(app)
+
+
+async def test_at_80_columns_footer_note_and_alert_line_are_whole(make_app, decode):
+    """Trial finding 5: nothing cut mid-word at 80 columns: the footer shows the keys that fit whole,
+    the note after `y` says what happened, the alert line keeps its keys; wider, it says more."""
+    from textual.widgets import Footer
+    from textual.widgets._footer import FooterKey
+
+    app = make_app()
+    async with app.run_test(size=SMALL) as pilot:
+        msg = "BURL fetch of imap://relay.example.com/INBOX;UID=57849 failed: connection timed out"
+        await start(app, pilot, decode([line("N", "Notice", "x")] + [line("F", "BURLfatal", msg)]
+                                       + [line("C", "Critical", "store down")] * 6), live=True)
+        await wait_until(pilot, lambda: any(not k.display for k in app.query(FooterKey)), what="footer fitted")
+        footer = app.query_one(Footer)
+        palette = footer.query_one(".-command-palette")
+        shown = [k for k in footer.query(FooterKey) if k.display and k is not palette]
+        assert shown and all(k.region.right <= palette.region.x for k in shown)
+        assert "quit" in screen_lines(app)[-1] and "help" in screen_lines(app)[-1]
+        await pilot.press("y")
+        await settle(pilot)
+        note = screen_lines(app)[-2]
+        assert note.strip().startswith("Line ") and "sent to the terminal's clipboard" in note, note
+        alert = screen_lines(app)[-3]
+        assert "CRITICAL" in alert and alert.rstrip().endswith("! go · x dismiss"), alert
+        await pilot.resize_terminal(160, 45)
+        await settle(pilot)
+        await pilot.press("x")
+        app.ingest(decode([line("F", "BURLfatal", msg)]))
+        await settle(pilot)
+        assert msg in screen_text(app)
+
+
+CALLER_LINES = [line("I", "Connection", "connection from 192.0.2.1 (smtp-external)"),
+                line("W", "SPFnone", "bob@example.com from 192.0.2.1"),
+                line("I", "Connection", "connection from 192.0.2.9 (smtp-external)"),
+                line("I", "Connection", "connection from 192.0.2.1 (smtp-external) tls=on"),
+                line("N", "Notice", "configuration reloaded")]
+
+
+async def test_h_finds_the_caller_when_text_follows_the_template_and_says_why_not(make_app, decode):
+    """Trial finding 3: `h` on a message with text after its template still narrows to its caller;
+    on a line with none, the note line says why."""
+    app = make_app()
+    async with app.run_test(size=SMALL) as pilot:
+        await start(app, pilot, decode(CALLER_LINES))
+        await pilot.press("k", "h")  # the tls=on line
+        await settle(pilot)
+        assert app.model.filter.value == "192.0.2.1" and "only 192.0.2.1" in app.status.content.plain
+        assert all("192.0.2.9" not in r for r in list_rows(app))
+        await pilot.press("backspace", "G", "h")  # the Notice: no caller, and why
+        await settle(pilot)
+        assert app.model.filter.value is None
+        assert "No caller: MTA_SMTP-Notice names no address, and the line names no host." in screen_text(app)
+
+
+async def test_h_keeps_the_line_it_was_pressed_on(make_app, decode):
+    app = make_app()
+    async with app.run_test(size=SMALL) as pilot:
+        await start(app, pilot, decode(CALLER_LINES))
+        await pilot.press("k", "h")
+        await settle(pilot)
+        assert any("tls=on" in r for r in list_rows(app))

@@ -111,3 +111,13 @@ def test_real_lines_all_decode_with_a_layout():
         ev = _DECODER.decode(line)
         _check(ev)
         assert ev.parsed, line
+
+
+@settings(max_examples=300, deadline=None)
+@given(near_valid() | st.binary(max_size=300))
+def test_the_merge_key_is_the_stamp_decode_finds(data):
+    """Decoder.sort_key (which orders a day of files as they merge) reads the stamp without building
+    the event: it must be the stamp decode() finds, for any line."""
+    from console.catalog.timestamps import sort_text
+    ev = _DECODER.decode(data, "fuzz", 4)
+    assert _DECODER.sort_key(data) == sort_text(ev.timestamp, ev.time_kind)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from console.model.caller import caller_of
+from console.model.caller import caller_of, why_no_caller
 from console.decode.decoder import Decoder
 from console.model.events import UNDO_DEPTH, EventModel
 
@@ -96,3 +96,38 @@ def test_without_an_address_the_host_then_nothing(catalog):
     syslog = decoder.decode(b"Nov 24 10:00:00 mx1 smtpsrvr[1]: N-MTA_SMTP-Notice: configuration reloaded")
     assert syslog.host == "mx1" and caller_of(syslog) == "mx1"
     assert caller_of(decoder.decode(b"a line with no event token at all")) is None
+
+
+# -- trial finding 3: text after the template ---------------------------------------------------
+
+TRAILING = [
+    (TS + "I-MTA_SMTP-Connection: connection from 192.0.2.1 (smtp-external) tls=on", "192.0.2.1"),
+    (TS + "W-MTA_SMTP-SPFnone: alice@example.com from 192.0.2.9 (via relay)", "192.0.2.9"),
+    (TS + "I-MTA_SMTP-Connection: connection from [2001:db8::1]:25 (ctx) extra", "[2001:db8::1]:25"),
+]
+
+
+@pytest.mark.parametrize("line,address", TRAILING)
+def test_the_caller_is_found_by_the_template_start_when_text_follows(decoder, line, address):
+    ev = decoder.decode(line.encode())
+    assert not any(v.strip() == address for v in ev.params.values())  # no parameter is just the address
+    assert caller_of(ev) == address
+
+
+@pytest.mark.parametrize("message", [
+    "connection from somewhere.example (ctx) tls=on",  # the value there is no address
+    "connexion from 192.0.2.1 (ctx)",                  # the template's start does not fit
+    "connection from 192.0.2.1 and more",              # its literal text is not found in order
+])
+def test_no_caller_is_guessed_from_free_text(decoder, message):
+    ev = decoder.decode(f"{TS}I-MTA_SMTP-Connection: {message}".encode())
+    assert caller_of(ev) is None
+    assert "does not fit MTA_SMTP-Connection's template" in why_no_caller(ev)
+
+
+def test_why_no_caller_says_why(decoder):
+    assert "no event name" in why_no_caller(decoder.decode(b"a line with no event token at all"))
+    unknown = decoder.decode(f"{TS}I-MTA_SMTP-Invented: from 192.0.2.1".encode())
+    assert "not in the catalogue" in why_no_caller(unknown)
+    notice = decoder.decode(f"{TS}N-MTA_SMTP-Notice: configuration reloaded".encode())
+    assert caller_of(notice) is None and "names no address" in why_no_caller(notice)

@@ -236,3 +236,29 @@ def test_coverage_names_history_when_the_cap_dropped_events(catalog, clock):
 def test_coverage_is_silent_when_the_history_holds_the_whole_log(intake):
     intake.add(intake.decoding.events([raw(INFO, i) for i in range(1, 11)]), following=True, live=False)
     assert intake.coverage.complete and intake.coverage.text() == ""
+
+
+def test_rotated_and_truncated_are_news_for_ten_seconds_then_following(intake, clock):
+    """Trial finding 7: the header does not say "rotated" for ever; the detail keeps it."""
+    source = intake.source
+    source.picture = {"mta-event.log": SourceState(A, "rotated", "reopened after rename")}
+    intake.tick()
+    assert intake.sources == {A: ("rotated", "reopened after rename")}
+    clock.now += 9.5
+    intake.tick()
+    assert intake.sources[A][0] == "rotated"
+    clock.now += 1.0
+    intake.tick()
+    state, detail = intake.sources[A]
+    assert state == "following" and detail.startswith("rotated at ") and "reopened after rename" in detail
+    source.picture = {"mta-event.log": SourceState(A, "truncated")}  # new news: shown again
+    intake.tick()
+    assert intake.sources == {A: ("truncated", "")}
+    clock.now += 11
+    intake.tick()
+    assert intake.sources[A][0] == "following" and intake.sources[A][1].startswith("truncated at ")
+    source.picture = {"mta-event.log": SourceState(A, "deleted", "gone")}  # trouble is never aged
+    intake.tick()
+    clock.now += 100
+    intake.tick()
+    assert intake.sources == {A: ("deleted", "gone")}

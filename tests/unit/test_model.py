@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections import Counter
 
 import pytest
+from types import SimpleNamespace
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -289,14 +290,16 @@ def test_a_view_drops_from_its_front_and_replaces_in_place(decode):
     events = decode(MIXED)
     for seq, ev in enumerate(events, 1):
         ev.seq = seq
-    view = View()
-    view.extend(events)
+    rows = {ev.seq: ev for ev in events}
+    view = View(SimpleNamespace(event=rows.__getitem__))  # a store: rows by seq
+    view.extend(ev.seq for ev in events)
     assert view.drop_through(3) == 3 and len(view) == 6 and view[0] is events[3]
     newer = decode([line("E", "Error", "completed")])[0]
-    newer.seq = events[5].seq
-    assert view.replace(events[5], newer, passes=True) == 0 and view[2] is newer
-    assert view.replace(newer, newer, passes=False) == -1 and view.index_of_seq(newer.seq) is None
-    assert view.replace(events[5], newer, passes=True) == 1 and view[2] is newer
+    rows[events[5].seq] = newer  # the store's row changed in place
+    assert view.replace(events[5].seq, passes=True) == 0 and view[2] is newer
+    assert view.replace(events[5].seq, passes=False) == -1 and view.index_of_seq(events[5].seq) is None
+    assert view.replace(events[5].seq, passes=True) == 1 and view[2] is newer
+    assert list(view.seqs()) == [4, 5, 6, 7, 8, 9]
 
 
 # -- any sequence -------------------------------------------------------------------------------

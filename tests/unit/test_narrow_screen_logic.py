@@ -4,7 +4,7 @@ where a screenshot goes."""
 
 from __future__ import annotations
 
-from console.live.alerts import AlertState
+from console.live.alerts import AlertState, cut_at_word
 from console.live.columns import ROOM_FOR_PROGRAM, choose
 from console.live.header_fit import Part, fit, form_of
 from console.live.places import screenshot_dir
@@ -70,6 +70,32 @@ def test_identical_alerts_merge_and_the_line_counts_since(decode):
     assert state.text().startswith("CRITICAL 09:31:00 Critical: store down")
     assert state.tail() == "4 alerts since 09:30:00"
     assert state.dismiss() and not state.showing and not state.dismiss()
+
+
+def test_the_alert_line_fits_whole_words_and_keeps_the_keys(decode):
+    """Trial finding 5: at 80 columns the count gives way before the message, the message is cut
+    after a word with an ellipsis, and the key to press stays."""
+    state = AlertState()
+    msg = "BURL fetch of imap://relay.example.com/INBOX;UID=57849 failed: connection timed out"
+    state.add(decode([line("F", "BURLfatal", msg)] + [line("C", "Critical", "x")] * 6
+                     + [line("F", "BURLfatal", msg, "2026-11-24 09:31:00.000")]))
+    hints = ("! go · x dismiss", "! go · x", "! go")
+    words, tail, hint = state.fitted(78, hints)
+    assert hint == "! go · x dismiss" and tail == "8 alerts"  # the count gave way first
+    assert words.startswith("FATAL 09:31:00 BURLfatal: BURL fetch of") and words.endswith("…")
+    assert len("  ".join([words, tail, hint])) <= 78
+    cut = words[:-1].split(" ")[-1]
+    assert msg.split(" ").count(cut) or cut == "", words  # whole words only
+    words, tail, hint = state.fitted(160, hints)
+    assert words.endswith("timed out") and tail == "8 alerts since 09:30:00"
+    words, tail, hint = state.fitted(30, hints)
+    assert hint == "! go" and words.startswith("FATAL") and len(f"{words}  {hint}") <= 30
+
+
+def test_cut_at_word():
+    assert cut_at_word("connection timed out", 40) == "connection timed out"
+    assert cut_at_word("connection timed out", 15) == "connection…"
+    assert cut_at_word("averyveryverylongwordwithoutspaces", 10) == "averyvery…"
 
 
 def test_no_line_when_turned_off(decode):

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from console.decode.decoder import Decoder
-from console.model.events import EventModel, event_bytes
+from console.model.events import EVENT_OVERHEAD, EventModel, event_bytes
 from console.tail.contract import RawLine
 
 A, B = "/var/isode/log/mta-event.log", "/var/log/central/mail1.log"
@@ -51,7 +51,7 @@ def test_a_partial_line_is_one_event_marked_then_completed_in_place(model, feed)
     assert model.view[1].seq == partial.seq and result.replaced == [model.view[1]]
     assert result.visible == 0 and not result.reshaped
     assert model.counts["unknown"] == 0 and model.counts["fatal"] == 1 and sum(model.counts.values()) == 2
-    assert model.held_bytes == sum(event_bytes(ev) for ev in model.held)
+    assert model.store.text_bytes + EVENT_OVERHEAD * len(model.held) == sum(event_bytes(ev) for ev in model.held)
 
 
 def test_a_partial_line_may_grow_several_times_before_its_newline(model, feed):
@@ -194,4 +194,4 @@ def test_any_sequence_agrees_with_a_plain_list(catalog, batches, history):
         assert [model.view[i] for i in range(len(model.view))] == [ev for ev in model.held if model.filter.matches(ev)]
         alerting = {s.name for s in catalog.severities if s.alert}
         assert model.unacked == sum(1 for ev in model.held if ev.sev.name in alerting and not model.is_acked(ev))
-        assert model.held_bytes == sum(event_bytes(ev) for ev in model.held)
+        assert model.store.text_bytes + EVENT_OVERHEAD * len(model.held) == sum(event_bytes(ev) for ev in model.held)
