@@ -339,12 +339,17 @@ def cmd_decode(args) -> int:
     if not args.paths:
         from console.commands.config import default_logs, load_config
         args.paths = default_logs(load_config(), "smtp-console decode /path/to/mta-event.log")
+    local, remote = _split_remote(args.paths)
     if args.follow:
         return _decode_follow(args, decoder, printer, max_line)
     if args.from_start:
         raise DataError("--from-start goes with --follow")
-    paths = _expand_paths(args.paths)
+    paths = _expand_paths(local)
     _check_readable(paths)
+    if remote:  # logs on other hosts are read by a follower there (console.tail.remote)
+        args.paths = paths + remote
+        return _decode_follow(args, decoder, printer, max_line, history_only=args.lines is not None,
+                              once=args.lines is None)
     if args.lines is not None and not _whole_files_only(paths):
         return _decode_follow(args, decoder, printer, max_line, history_only=True)
     status = _decode_whole(paths, decoder, printer, max_line, args.lines)
@@ -403,7 +408,16 @@ def _decode_whole(paths: list[str], decoder, printer, max_line: int, last: int |
     return status
 
 
-def _decode_follow(args, decoder, printer, max_line: int, *, history_only: bool = False) -> int:
+def _split_remote(paths: list[str]) -> tuple[list[str], list[str]]:
+    """The local paths, and those that name a log on another host (`host:PATH`, `ssh://host/PATH`)."""
+    from console.tail.remote.spec import parse_remote
+    local, remote = [], []
+    for path in paths:  # one that cannot be used raises SpecError, a DataError
+        (remote if parse_remote(path) is not None else local).append(path)
+    return local, remote
+
+
+def _decode_follow(args, decoder, printer, max_line: int, *, history_only: bool = False, once: bool = False) -> int:
     import asyncio
 
     from console.decode.pipeline import BatchDecoder
@@ -416,9 +430,12 @@ def _decode_follow(args, decoder, printer, max_line: int, *, history_only: bool 
         printer.write(decoding.events(lines))
         sys.stdout.flush()
 
+    last_states: dict = {}
+
     def emit_state(state) -> None:
         from console.safe_text import visible
-        if history_only and state.state in ("following", "rotated"):
+        last_states[state.path] = state.state
+        if (history_only or once) and state.state in ("following", "rotated", "connecting"):
             return  # the last lines asked for, and trouble: not the reading going well
         detail = f": {state.detail}" if state.detail else ""
         sys.stderr.write(visible(f"{PROG}: {state.path}: {state.state}{detail}") + "\n")
@@ -436,14 +453,16 @@ def _decode_follow(args, decoder, printer, max_line: int, *, history_only: bool 
             follow_print(args.paths, lines=lines, from_start=args.from_start, max_line=max_line,
                          emit_lines=emit_lines, emit_state=emit_state, sort_key=decoder.sort_key,
                          rotate_grace=args.rotate_grace, history_only=history_only,
-                         emit_uncounted=emit_uncounted))
+                         emit_uncounted=emit_uncounted, once=once))
 
     signal.signal(signal.SIGTERM, _interrupt)  # `kill` stops a follow as quietly as Ctrl-C
     try:
         asyncio.run(run())
     except KeyboardInterrupt:
         return 0
-    return 0
+    from console.tail.contract import CONNECTING, REMOTE_STATES
+    failed = set(REMOTE_STATES) - {CONNECTING}  # a host that could not be read: said on stderr, and the exit
+    return 2 if (history_only or once) and set(last_states.values()) & failed else 0
 
 
 def _interrupt(*_) -> None:
@@ -520,15 +539,20 @@ def cmd_stats(args) -> int:
 
     catalog = _catalog(args)
     query = _query(args, catalog)
-    paths = _expand_paths(args.paths)
+    local, remote = _split_remote(args.paths)
+    paths = _expand_paths(local)
     _check_readable(paths)
     max_line = args.max_line or DEFAULT_MAX_LINE
     if args.by or not query.empty:
+        if remote:
+            raise DataError(f"{remote[0]}: --by and the filters read local logs only (for now)")
         return _stats_by(args, catalog, query, paths, max_line)
     files = [p for p in paths if p != "-"]
     counts = count_files(files, catalog, max_line=max_line) if files else Counts()
     if "-" in paths:
         counts.add(count_stream(sys.stdin.buffer, catalog, max_line=max_line))
+    if remote:  # read whole by a follower on each host (console.tail.remote)
+        counts.problems += _count_remote(remote, counts, catalog, max_line)
     summary = summarise(counts, catalog)
     _report_problems(counts.problems)   # first: a reader that stops early (| head) still sees it
     return _print_stats(args, summary, counts.problems, filtered=False)
@@ -559,6 +583,18 @@ def _print_stats(args, summary: dict, problems: list, *, filtered: bool) -> int:
     else:
         print(format_summary(summary, filtered))
     return 2 if problems else 0
+
+
+def _count_remote(remote: list[str], counts, catalog, max_line: int) -> list[str]:
+    """Adds the remote logs' lines to counts; returns a problem for each host that could not be read."""
+    from console.commands.stats import count_stream
+    from console.tail.contract import CONNECTING, REMOTE_STATES
+    from console.tail.remote.pipe import remote_stream
+    stream, states = remote_stream(remote, max_line=max_line)
+    with stream:
+        counts.add(count_stream(stream, catalog, max_line=max_line))
+    failed = set(REMOTE_STATES) - {CONNECTING}
+    return [f"{st.path}: {st.state}: {st.detail}" for st in states.values() if st.state in failed]
 
 
 def _report_problems(problems: list[str]) -> None:

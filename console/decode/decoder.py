@@ -7,6 +7,7 @@ import sys
 from console.catalog.catalog import Catalog, EventDef
 from console.decode.event import Event
 from console.catalog.timestamps import sort_text
+from console.tail.remote.spec import host_of
 
 
 def _intern(text: str) -> str:
@@ -32,6 +33,7 @@ class Decoder:
         self._entries: dict[tuple[str, str], EventDef | None] = {}
         self._letters = {s.letter: s for s in catalog.severities if not s.unknown}
         self._unknown = catalog.unknown
+        self._hosts: dict[str, str | None] = {}  # source -> the host a remote log is on
 
     @property
     def cached_names(self) -> int:
@@ -58,12 +60,22 @@ class Decoder:
             message = start if end == len(text) and start >= 0 else (groups["message"] or "")
             program, host = groups.get("program"), groups.get("host")
             return Event(text, source, line, cut=cut, timestamp=groups.get("timestamp"),
-                         time_kind=layout.time, host=host and _intern(host),
+                         time_kind=layout.time, host=_intern(host) if host else self._host(source),
                          program=program and _intern(program), pid=_pid(pid),
                          letter=letter, facility=facility, event=name,
                          message=message, sev=self._letters.get(letter, self._unknown),
                          entry=self._entry(facility, name), layout=layout.name)
         return self._generic(text, source, line, cut)
+
+    def _host(self, source: str) -> str | None:
+        """A line that names no host is from the host its log is on: a remote log's (host:PATH)."""
+        try:
+            return self._hosts[source]
+        except KeyError:
+            host = host_of(source)
+            if len(self._hosts) < 10_000:
+                self._hosts[source] = host and _intern(host)
+            return host
 
     def _entry(self, facility: str, name: str) -> EventDef | None:
         key = (facility, name)
@@ -86,7 +98,7 @@ class Decoder:
         m = self._token.search(text)
         if m is None:
             return Event(text, source, line, cut=cut, timestamp=timestamp, time_kind=kind,
-                         message=0, sev=self._unknown)
+                         message=0, sev=self._unknown, host=self._host(source))
         letter, facility, name = m.group("letter", "facility", "event")
         facility, name = _intern(facility), _intern(name)
         rest = m.end()
@@ -94,7 +106,7 @@ class Decoder:
             rest += 1
         if text.startswith(" ", rest):
             rest += 1
-        return Event(text, source, line, cut=cut, timestamp=timestamp, time_kind=kind,
+        return Event(text, source, line, cut=cut, timestamp=timestamp, time_kind=kind, host=self._host(source),
                      letter=letter, facility=facility, event=name, message=rest,
                      sev=self._letters.get(letter, self._unknown),
                      entry=self._entry(facility, name), layout="generic")

@@ -13,6 +13,7 @@ from typing import Callable, Optional
 from console.decode.event import Event
 from console.model.caller import caller_of
 from console.model.textfilter import MATCH_WINDOW, TextFilter, compile_filter
+from console.tail.remote.spec import host_of
 
 
 
@@ -48,6 +49,7 @@ class Filter:
         regex = self.text.regex
         value, pending = self.value, self.pending
         severities, name_of, event = store.severities, store.name_of_id, store.event
+        by_host = value is not None and any(host_of(src) == value for src in store.sources())  # remote logs'
 
         def select(lo: int, hi: int) -> list:
             rows = store.rows(lo, hi)
@@ -65,7 +67,7 @@ class Filter:
                         if search(line, 0, MATCH_WINDOW) is not None]
             if value is not None:
                 seqs = [seq for seq, line in zip(seqs, store.lines(seqs))
-                        if value in line and _has_value(event(seq), value)]
+                        if (value in line or by_host) and _has_value(event(seq), value)]
             return seqs
         return select
 
@@ -73,4 +75,6 @@ class Filter:
 def _has_value(ev: Event, value: str) -> bool:
     """The line names `value` as its host, a parameter or its caller (console.model.caller, which
     finds an address where the template's start puts one): cheap test first, no split for most."""
-    return value in ev.raw and (ev.host == value or value in ev.params.values() or caller_of(ev) == value)
+    if value not in ev.raw:  # only a remote log's host is not in its lines (console.tail.remote)
+        return ev.host == value == host_of(ev.source)
+    return ev.host == value or value in ev.params.values() or caller_of(ev) == value

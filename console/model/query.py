@@ -21,6 +21,7 @@ from console.decode.event import Event
 from console.model.caller import caller_of
 from console.model.textfilter import TextFilter, compile_filter
 from console.model.timespec import TimeSpecError, instant, parse_time_spec
+from console.tail.remote.spec import host_of
 
 
 class QueryError(ValueError):
@@ -57,7 +58,8 @@ class Query:
         if self.events is not None and (ev.facility, ev.event) not in self.events:
             return False
         value = self.value
-        if value is not None and (value not in ev.raw or ev.host != value and value not in ev.params.values()
+        if value is not None and (value not in ev.raw and host_of(ev.source) != value  # a remote log's host
+                                  or ev.host != value and value not in ev.params.values()
                                   and caller_of(ev) != value):
             return False
         if self.since is not None or self.until is not None:

@@ -165,6 +165,10 @@ class EventStore:
         return i
 
     # -- reading a row without building an Event ---------------------------------------------
+    def sources(self) -> list:
+        """The sources' names the rows have had."""
+        return self._sources.values[1:]
+
     def raw(self, seq: int) -> str:
         i = self._row(seq)
         return self._arena.get(self._chunk[i], self._off[i], self._len[i])

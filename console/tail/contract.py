@@ -15,8 +15,15 @@ DELETED = "deleted"
 UNREADABLE = "unreadable"
 NOT_A_FILE = "not-a-file"
 ENDED = "ended"
+# A remote host's (console.tail.remote): the state of its connection, said of each of its logs.
+CONNECTING = "connecting"
+AUTH_FAILED = "authentication failed"
+HOST_KEY = "host key refused"
+NO_PYTHON = "no python3"
+DISCONNECTED = "disconnected"
+REMOTE_STATES = (CONNECTING, AUTH_FAILED, HOST_KEY, NO_PYTHON, DISCONNECTED)
 
-STATES = (WAITING, FOLLOWING, ROTATED, TRUNCATED, DELETED, UNREADABLE, NOT_A_FILE, ENDED)
+STATES = (WAITING, FOLLOWING, ROTATED, TRUNCATED, DELETED, UNREADABLE, NOT_A_FILE, ENDED) + REMOTE_STATES
 
 
 @dataclass(**SLOTS)

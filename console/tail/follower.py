@@ -8,6 +8,7 @@ import time
 from typing import AsyncGenerator, Callable, Dict, List, Optional, Tuple
 
 from console.tail.backfill import Backfill
+from console.tail.checkpoint import Checkpointer, resume_from
 from console.tail.identity import Registry
 from console.tail.inotify import Inotify
 from console.tail.contract import Batch, RawLine, SourceState, StateBoard
@@ -33,7 +34,8 @@ class Follower:
     for its newline before it is delivered marked partial), max_batch (lines per Batch),
     min_interval (under load, batches come at least this far apart, so a UI redraws at a sane
     rate; an idle follower still wakes at once), use_inotify (False: poll), stdin (the fd read
-    for "-"), reader (the FileReader seam, e.g. to count bytes read).
+    for "-"), reader (the FileReader seam, e.g. to count bytes read), resume (a checkpoint of an
+    earlier follower, console.tail.checkpoint: no history; every file is taken up where it stopped).
     """
 
     def __init__(
@@ -53,6 +55,7 @@ class Follower:
         use_inotify: bool = True,
         stdin: int = 0,
         reader: Optional[FileReader] = None,
+        resume: Optional[dict] = None,
     ) -> None:
         if not paths:
             raise ValueError("nothing to follow")
@@ -72,6 +75,8 @@ class Follower:
         self._reg = Registry(self._reader, max_line, rotate_grace, partial_after, self._board.report)
         self._reg.forget_state = self._board.forget
         self._sources = Sources(parse_specs(paths), self._reg)
+        self._resumed = resume_from(resume, self._reg, self._sources)
+        self.checkpoints = Checkpointer(self._reg)  # where reading stopped, after each batch
         self._renumber = Renumbering(self._wakeup, lambda: list(self._reg.open_files.values()))  # renumber.py
         self._backfill = Backfill(self._reader, max_line, lines, from_start, self._board.report, self._renumber)
         self._watcher = Watcher(None)
@@ -184,6 +189,9 @@ class Follower:
         self._watcher.dirs_changed()
 
     async def _history(self) -> AsyncGenerator[Batch, None]:
+        if self._resumed:  # taken up where an earlier follower stopped: no history
+            yield Batch([], self._board.take(), backfill=True)
+            return
         sent = False
         chunks = self._backfill.batches(self._sources, self._sort_key, self._max_batch)
         try:
@@ -244,14 +252,7 @@ class Follower:
             self._finished.set()
 
     def _cap(self, lines: list, more: bool) -> tuple:
-        """Lines carried from the last pass first; past max_batch they wait for the next batch."""
-        if self._carry:
-            lines = self._carry + lines
-            self._carry = []
-        if len(lines) > self._max_batch:
-            self._carry = lines[self._max_batch:]
-            del lines[self._max_batch:]
-            more = True
+        lines, more, self._carry = capped(self._carry, lines, more, self._max_batch)
         return lines, more
 
     async def _cleanup(self) -> None:
@@ -274,3 +275,15 @@ class Follower:
             if self._owns_reader:
                 self._reader.shutdown()
 
+
+def capped(carry: list, lines: list, more: bool, max_batch: int) -> tuple:
+    """Lines carried from the last pass first; past max_batch they wait for the next batch:
+    (lines, more, carry)."""
+    if carry:
+        lines = carry + lines
+        carry = []
+    if len(lines) > max_batch:
+        carry = lines[max_batch:]
+        del lines[max_batch:]
+        more = True
+    return lines, more, carry

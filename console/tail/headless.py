@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Callable
 
-from console.tail.follower import Follower
+from console.tail.remote.choose import open_source
 from console.tail.contract import RawLine, Renumbered, SourceState
 from console.compat import aclosing
 
@@ -60,18 +60,19 @@ async def follow_print(
     rotate_grace: float | None = None,
     history_only: bool = False,
     emit_uncounted: Callable[[str], None] = lambda source: None,
+    once: bool = False,
 ) -> None:
     """Follows until cancelled, or returns when the only source is stdin and it ended.
 
     history_only: the last `lines` lines of all the logs together (tail -n), then return; nothing
     written after the start is printed. States of a batch are emitted before its lines.
     emit_uncounted(source): the lines before a history of `source` could not be counted (its numbers
-    are relative). Cancelling the task closes every file and the inotify fd before the
-    CancelledError propagates.
+    are relative). Cancelling closes every file and the inotify fd before CancelledError propagates.
+    Logs on other hosts (host:PATH): a history waits for every host; once: whole files, then return.
     """
     extra = {} if rotate_grace is None else {"rotate_grace": rotate_grace}
-    follower = Follower(paths, lines=lines, from_start=from_start, max_line=max_line, sort_key=sort_key,
-                        stdin=stdin, **extra)
+    follower = open_source(paths, lines=lines, from_start=from_start or once, max_line=max_line, sort_key=sort_key,
+                           stdin=stdin, once=once, history_wait=None if history_only or once else "default", **extra)
     exact = InOrderExact()
     history: deque = deque(maxlen=max(lines, 1) if lines else 0)
     live = False

@@ -24,7 +24,7 @@ def _site_theme_sources(args, config: dict) -> list[str]:
 def launch(args, config: dict, catalog: Catalog) -> int:
     from console.decode.decoder import Decoder
     from console.exit.guard import ExitGuard
-    from console.tail import Follower
+    from console.tail.remote.choose import open_source, split_sources
     from console.ui.app import ConsoleApp
     from console.ui.exit_wiring import guard_app
 
@@ -41,6 +41,7 @@ def launch(args, config: dict, catalog: Catalog) -> int:
         if "-" in paths:
             raise DataError("-: the console reads its keys from the terminal; for standard input use"
                             " `smtp-console decode --follow -`")
+        split_sources(paths)  # host:PATH that cannot be used (SpecError) is said before the screen starts
     refusal = console_refusal(sys.stdout, stderr=sys.__stderr__)
     if refusal:  # after the options were checked: a mistake in them is said first
         raise DataError(refusal)
@@ -55,8 +56,8 @@ def launch(args, config: dict, catalog: Catalog) -> int:
     # Textual draws at most 60 frames a second; batching wider than a frame only adds latency
     grace = args.rotate_grace if args.rotate_grace is not None else config.get("rotate_grace")
     extra = {} if grace is None else {"rotate_grace": grace}
-    follower = Follower(paths, lines=lines, from_start=args.from_start, max_line=max_line,
-                        sort_key=decoder.sort_key, min_interval=0.005, **extra)
+    follower = open_source(paths, lines=lines, from_start=args.from_start, max_line=max_line,
+                           sort_key=decoder.sort_key, min_interval=0.005, **extra)
     app = ConsoleApp(catalog=catalog, themes=themes, theme=theme, source=follower, history=history,
                      history_bytes=history_bytes, title=title, decoder=decoder,
                      notify=not getattr(args, "no_notify", False) and config.get("notify", True))

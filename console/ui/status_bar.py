@@ -3,8 +3,6 @@ the state of every source and the active filters. Rebuilt a few times a second, 
 
 from __future__ import annotations
 
-import os
-
 from typing import Callable
 
 from rich.style import Style
@@ -19,6 +17,7 @@ from console.live.throttle import Throttle
 from console.live.trend import sparkline
 from console.safe_text import for_screen
 from console.tail.contract import ENDED, FOLLOWING, ROTATED, TRUNCATED
+from console.tail.remote.spec import short_name
 from console.ui.severity_styles import SeverityStyles
 
 
@@ -238,7 +237,7 @@ def _source_parts(sources: dict[str, tuple[str, str]]) -> list[Part]:
     good = sorted((p, sd) for p, sd in sources.items() if sd[0] in HEALTHY)
     parts = []
     for path, (state, detail) in bad:
-        name = for_screen(os.path.basename(path) or path)
+        name = for_screen(short_name(path))  # with its host, for a remote log
         loud = Style(bold=True, reverse=True)
         said = for_screen(state + (f" ({detail})" if detail else ""))
         parts.append(Part(0, [[(name, loud), (" " + said, "bold")], [(name, loud), (" " + for_screen(state), "bold")],
@@ -246,7 +245,7 @@ def _source_parts(sources: dict[str, tuple[str, str]]) -> list[Part]:
     if not sources:
         parts.append(Part(6, [form_of("no sources yet", "dim"), []]))
     elif good:
-        names = " · ".join(for_screen(os.path.basename(p) or p) + " " + for_screen(sd[0]) for p, sd in good)
+        names = " · ".join(for_screen(short_name(p)) + " " + for_screen(sd[0]) for p, sd in good)
         n = len(good)
         parts.append(Part(6, [form_of(names, "dim") if n <= MAX_NAMED_HEALTHY else [],
                               form_of(f"{n} log{'s' if n > 1 else ''} following", "dim"), []]))

@@ -1,0 +1,212 @@
+"""One remote host: its SSH session kept up (reconnecting with backoff), the frames it sends turned
+back into Batches of RawLines, and its state. After each batch the far end's checkpoint is kept
+with it, so the next session starts exactly after the last line delivered."""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import contextlib
+import itertools
+import json
+import math
+import time
+from typing import Awaitable, Callable, Dict, List, Optional, Tuple
+
+from console.tail.checkpoint import empty, merge
+from console.tail.contract import CONNECTING, DISCONNECTED, NO_PYTHON, Batch, RawLine, Renumbered, SourceState
+from console.tail.remote.agent import COMPLETES, CUT, PARTIAL
+from console.tail.remote.bundle import first_input
+from console.tail.remote.spec import SEP, Target
+from console.tail.remote.ssh import Failure, classify, ssh_argv
+
+BACKOFF = (1.0, 30.0)  # first and longest wait before connecting again
+_TOKENS = itertools.count(1 << 40)  # renumbering tokens of every remote follower, apart from local ones
+_STDERR_KEPT = 8192
+_FRAME_MAX = 256 << 20
+_JUNK_MAX = 1 << 20
+
+
+class ProtocolError(Exception):
+    """The far end sent something that is not a frame: it is not our agent talking."""
+
+
+class RemoteHost:
+    """Follows `paths` on `target`; `put(batch, history_end)` hands each Batch on (awaited: a slow
+    consumer slows the host, never the other way round); history_end marks the batch that ends the
+    host's history (its first live one, or its first failure). `settings`: lines, from_start, max_line, rotate_grace, once."""
+
+    def __init__(self, target: Target, paths: List[str], put: Callable[..., Awaitable[None]],
+                 settings: dict, backoff: Tuple[float, float] = BACKOFF) -> None:
+        self.target = target
+        self.paths = paths
+        self._put = put
+        self._settings = settings
+        self._backoff = backoff
+        self._total: Optional[dict] = None  # the checkpoint after the last batch delivered
+        self._remote: Dict[str, SourceState] = {}  # the far end's states, names labelled
+        self._conn: Optional[tuple] = (CONNECTING, "", None)  # (state, detail, retry at); None: following
+        self._tokens: Dict[Tuple[int, int], int] = {}
+        self._session_no = 0
+        self.history_done = False  # the first live batch came (or the host failed): history is over
+        self.ended = False  # once-mode: the far end said it read everything
+
+    # -- states ---------------------------------------------------------------------------------
+
+    def _name(self, path: str) -> str:
+        return f"{self.target.label}{SEP}{path}"
+
+    def states(self) -> Dict[str, SourceState]:
+        if self._conn is None:
+            return dict(self._remote)
+        state, detail = self._conn[0], self._said()
+        if self._remote:
+            return {k: SourceState(v.path, state, detail) for k, v in self._remote.items()}
+        return {self._name(p): SourceState(self._name(p), state, detail) for p in self.paths}
+
+    def _said(self) -> str:
+        """The connection's detail, with the time left before the next try (counted when asked)."""
+        assert self._conn is not None
+        _, detail, retry_at = self._conn
+        if retry_at is None:
+            return detail
+        left = max(1, math.ceil(retry_at - time.monotonic()))
+        return f"{detail}; retrying in {left} s" if detail else f"retrying in {left} s"
+
+    async def _set_conn(self, state: Optional[str], detail: str = "", retry_at: Optional[float] = None) -> None:
+        conn = None if state is None else (state, detail, retry_at)
+        if conn == self._conn:
+            return
+        self._conn = conn
+        await self._put(Batch([], list(self.states().values())))
+
+    # -- the session loop ---------------------------------------------------------------------------
+
+    async def run(self) -> None:
+        """Until cancelled, or (once-mode) until the far end read everything."""
+        delay = self._backoff[0]
+        while True:
+            await self._set_conn(CONNECTING, f"ssh {self.target.destination}")
+            failure, hello = await self._session()
+            if self.ended:
+                return
+            if not self.history_done:
+                self.history_done = True
+                await self._put(Batch([], [], backfill=False), True)  # the history waits for this host no more
+            if self._settings.get("once"):
+                await self._set_conn(failure.state, failure.detail)
+                return
+            if hello:
+                delay = self._backoff[0]
+            # a refusal is tried again too, slowly: the operator may be putting it right meanwhile
+            wait = delay if failure.retry else self._backoff[1]
+            delay = min(delay * 2, self._backoff[1])
+            await self._set_conn(failure.state, failure.detail, time.monotonic() + wait)
+            await asyncio.sleep(wait)
+
+    async def _session(self) -> Tuple[Failure, bool]:
+        """One ssh session to its end: (why it ended, whether the agent started)."""
+        self._session_no += 1
+        try:
+            proc = await asyncio.create_subprocess_exec(
+                *ssh_argv(self.target), stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE,
+                stderr=asyncio.subprocess.PIPE, start_new_session=True)  # no terminal: ssh can ask nothing
+        except OSError as exc:
+            return Failure(DISCONNECTED, f"cannot run ssh: {exc.strerror or exc}", retry=False), False
+        errors = bytearray()
+        drain = asyncio.ensure_future(_keep_tail(proc.stderr, errors))
+        hello = False
+        failure: Optional[Failure] = None
+        try:
+            config = dict(self._settings, paths=self.paths, resume=self._total)
+            proc.stdin.write(first_input(config))
+            with contextlib.suppress(ConnectionError):
+                await proc.stdin.drain()
+            hello, failure = await self._read_frames(proc.stdout)
+        except (ProtocolError, ValueError) as exc:
+            failure = Failure(DISCONNECTED, f"not our follower talking: {exc}")
+        finally:
+            if proc.returncode is None:
+                with contextlib.suppress(ProcessLookupError):
+                    proc.kill()
+            await proc.wait()
+            drain.cancel()
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await drain
+        if failure is None:
+            failure = classify(proc.returncode, errors.decode("utf-8", "replace"), self.target.destination)
+        return failure, hello
+
+    async def _read_frames(self, stdout: asyncio.StreamReader) -> Tuple[bool, Optional[Failure]]:
+        hello, junk = False, 0
+        while True:
+            head = await stdout.readline()
+            if not head:
+                return hello, None
+            if not hello and not head.strip().isdigit():
+                junk += len(head)  # a remote shell's start-up files that print: not ours, passed over
+                if junk > _JUNK_MAX:
+                    raise ProtocolError("the remote shell prints too much before the follower starts")
+                continue
+            size = int(head)
+            if not 0 < size < _FRAME_MAX:
+                raise ProtocolError(f"a frame of {size} bytes")
+            try:
+                msg = json.loads(await stdout.readexactly(size))
+            except asyncio.IncompleteReadError:
+                return hello, None  # cut off mid-frame: that batch was never delivered
+            kind = msg.get("t")
+            if kind == "hello":
+                hello = True
+                await self._set_conn(None)
+            elif kind == "old":
+                return hello, Failure(NO_PYTHON, f"its python3 is {msg.get('py')}: 3.7 or newer is needed", retry=False)
+            elif kind == "b":
+                await self._deliver(msg)
+            elif kind == "end":
+                self.ended = True
+                return hello, None
+
+    # -- frames into batches ------------------------------------------------------------------------
+
+    def _token(self, token: int) -> int:
+        if not token:
+            return 0
+        key = (self._session_no, token)
+        if key not in self._tokens:
+            self._tokens[key] = next(_TOKENS)
+        return self._tokens[key]
+
+    async def _deliver(self, msg: dict) -> None:
+        name = self._name
+        lines = [RawLine(name(src), lineno, base64.b64decode(data), cut=bool(flags & CUT),
+                         partial=bool(flags & PARTIAL), completes=bool(flags & COMPLETES), numbering=self._token(num))
+                 for src, lineno, data, flags, num in msg.get("l", [])]
+        renumbered = [Renumbered(self._token(t), name(src), off) for t, src, off in msg.get("r", [])]
+        states: List[SourceState] = []
+        if "s" in msg:
+            new = {name(k): SourceState(name(p), st, det) for k, (p, st, det) in msg["s"].items()}
+            states = [v for k, v in new.items() if self._remote.get(k) != v]
+            self._remote = new
+        backfill = bool(msg.get("bf")) and self._total is None
+        if "cp" in msg:
+            if self._total is None:
+                self._total = empty()
+            merge(self._total, msg["cp"])
+        live_start = not backfill and not self.history_done
+        if live_start:
+            self.history_done = True
+        if lines or states or renumbered or live_start:
+            await self._put(Batch(lines, states, backfill=backfill, renumbered=renumbered), live_start)
+
+
+async def _keep_tail(stream: asyncio.StreamReader, into: bytearray) -> None:
+    """ssh's standard error, its last few KB: the reason a session ended is in its last lines."""
+    while True:
+        chunk = await stream.read(4096)
+        if not chunk:
+            return
+        into += chunk
+        del into[:-_STDERR_KEPT]
+
+
