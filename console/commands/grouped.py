@@ -68,7 +68,10 @@ def _bucket(when: Optional[datetime], width: int) -> Optional[str]:
     if when is None:
         return None
     if when.tzinfo is not None:
-        when = when.astimezone()
+        try:
+            when = when.astimezone()
+        except (OverflowError, ValueError, OSError):  # 0001-01-01+01:00: keeps its own clock
+            pass
     text = when.strftime("%Y-%m-%d %H:%M")
     return text if width == 16 else text[:13] + ":00"
 

@@ -52,10 +52,10 @@ def view_facts(model: EventModel, start: int = 0, stop: Optional[int] = None, *,
         return
     store = model.store
     names = [s.name for s in store.severities]
-    name_of = store.name_of_id
+    name_of = store.name_of_row
     for lo in range(start, stop, _RUN):  # a run at a time: a caller reading a few must not copy
         for seq, sec, sev, name in store.facts(view.seqs(lo, min(stop, lo + _RUN))):  # 10M seqs
-            key = name_of(name)
+            key = name_of(seq, name)
             yield Fact(seq, None if sec == NO_SECOND else from_wall_seconds(sec), names[sev],
                        f"{key[0]}-{key[1]}" if key is not None else None, None, None, key)
 

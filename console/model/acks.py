@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Iterable, Optional, Set, Tuple
 
 from console.decode.event import Event
+from console.model.store import OVERFLOW
 
 Name = Tuple[Optional[str], Optional[str]]  # (facility, event)
 
@@ -60,18 +61,24 @@ class Acks:
 
     def ack(self, ev: Event) -> int:
         """1 when `ev` became acknowledged, 0 when it was already."""
-        if ev.seq in self._acked:
+        return self.ack_key(ev.sev.name, ev.seq, name_of(ev))
+
+    def ack_key(self, severity: str, seq: int, name: Optional[Name]) -> int:
+        if seq in self._acked:
             return 0
-        self.unacked -= self.counts(ev)
-        self._acked.add(ev.seq)
+        self.unacked -= self.counts_key(severity, seq, name)
+        self._acked.add(seq)
         return 1
 
     def unack(self, ev: Event) -> int:
         """1 when `ev` is no longer acknowledged, 0 when it was not."""
-        if ev.seq not in self._acked:
+        return self.unack_key(ev.sev.name, ev.seq, name_of(ev))
+
+    def unack_key(self, severity: str, seq: int, name: Optional[Name]) -> int:
+        if seq not in self._acked:
             return 0
-        self._acked.discard(ev.seq)
-        self.unacked += self.counts(ev)
+        self._acked.discard(seq)
+        self.unacked += self.counts_key(severity, seq, name)
         return 1
 
     def toggle_mute(self, ev: Event, held: Iterable[Tuple[str, int, Optional[Name]]]) -> Optional[bool]:
@@ -107,24 +114,33 @@ class AckChoices:
             self.acks.ack(ev)
         return self.acks.is_acked(ev)
 
+    def similar_keys(self, ev: Event) -> list:
+        """(severity, seq, name) of the held events with the same facility and name (or, unparsed,
+        the same severity), read from the store's columns: no event built (1M held: milliseconds)."""
+        store = self.store
+        sevs, name_of = store.severities, store.name_of_row
+        rows = store.rows(store.first, store.last + 1)
+        if ev.parsed:
+            key = (ev.facility, ev.event)
+            ids = store.name_ids([key])
+            return [(sevs[s].name, seq, key) for seq, s, n in rows
+                    if n in ids and (n != OVERFLOW or name_of(seq, n) == key)]
+        sev = store.severity_ids([ev.sev.name])
+        return [(sevs[s].name, seq, None) for seq, s, n in rows if n == 0 and s in sev]
+
     def similar(self, ev: Event) -> list[Event]:
         """Held events with the same facility and name (or, unparsed, the same severity)."""
-        store = self.store
-        if ev.parsed:
-            ids = store.name_ids([(ev.facility, ev.event)])
-            return [store.event(seq) for seq, _s, n in store.rows(store.first, store.last + 1) if n in ids]
-        sev = store.severity_ids([ev.sev.name])
-        return [store.event(seq) for seq, s, n in store.rows(store.first, store.last + 1)
-                if n == 0 and s in sev]
+        return [self.store.event(seq) for _sev, seq, _name in self.similar_keys(ev)]
 
     def ack_similar(self, ev: Event) -> int:
         """Acknowledges every similar held event; how many were not acknowledged before."""
-        return sum(self.acks.ack(o) for o in self.similar(ev))
+        return sum(self.acks.ack_key(*key) for key in self.similar_keys(ev))
 
     def toggle_ack_similar(self, ev: Event) -> int:
         """Like ack_similar; when all were acknowledged already, takes that back: minus how many."""
-        n = self.ack_similar(ev)
-        return n if n else -sum(self.acks.unack(o) for o in self.similar(ev))
+        keys = self.similar_keys(ev)
+        n = sum(self.acks.ack_key(*key) for key in keys)
+        return n if n else -sum(self.acks.unack_key(*key) for key in keys)
 
     def toggle_mute(self, ev: Event) -> bool | None:
         """Mutes (or unmutes) `ev`'s name: see console.model.acks. None for an unparsed line."""

@@ -33,6 +33,8 @@ class TextArena:
         if buf and len(buf) + len(data) > self._size:
             self._seal(self._cur - OPEN_CHUNKS)
             self._cur += 1
+            if not self._live[self._cur - 1]:  # every line in it went while it was being written
+                self._free(self._cur - 1)
             buf = self._chunks[self._cur] = bytearray()
             self._live[self._cur] = 0
         off = len(buf)
@@ -47,9 +49,12 @@ class TextArena:
         self.text_bytes -= size
         left = self._live[chunk] = self._live[chunk] - 1
         if not left and chunk != self._cur:
-            self.bytes -= len(self._chunks[chunk])
-            del self._chunks[chunk], self._live[chunk]
-            self._open.pop(chunk, None)
+            self._free(chunk)
+
+    def _free(self, chunk: int) -> None:
+        self.bytes -= len(self._chunks[chunk])
+        del self._chunks[chunk], self._live[chunk]
+        self._open.pop(chunk, None)
 
     def _seal(self, chunk: int) -> None:
         buf = self._chunks.get(chunk)

@@ -142,14 +142,15 @@ class EventModel(FilterChoices, AckChoices):
 
     @property
     def held_bytes(self) -> int:
-        """event_bytes() of the held events."""
+        """The memory the held events take (console.model.store.EventStore.bytes): what
+        --history-bytes bounds."""
         return self.store.bytes
 
     def held_keys(self) -> Iterator[tuple]:
         """(severity, seq, name) of every held row, for recounting without building Events."""
         store = self.store
-        sevs, name_of = store.severities, store.name_of_id
-        return ((sevs[s].name, seq, name_of(n)) for seq, s, n in store.rows(store.first, store.last + 1))
+        sevs, name_of = store.severities, store.name_of_row
+        return ((sevs[s].name, seq, name_of(seq, n)) for seq, s, n in store.rows(store.first, store.last + 1))
 
     # -- arriving events --------------------------------------------------------------
     def add(self, events: list[Event]) -> AddResult:
@@ -164,6 +165,7 @@ class EventModel(FilterChoices, AckChoices):
         counts, store, acks = self.counts, self.store, self.acks
         history, budget = self.history, self.history_bytes
         fresh = dropped = 0
+        gone: set = set()
         self._batch_first = store.last + 1
         for ev in events:
             if ev.completes:
@@ -171,6 +173,7 @@ class EventModel(FilterChoices, AckChoices):
                 if old is not None and store.holds(old.seq):
                     reshaped = self._replace(old, ev, passing, notify) or reshaped
                     replaced.append(ev)
+                    gone.add(id(old))  # its row holds the completion now: not to be cached again
                     continue
             store.append(ev)
             fresh += 1
@@ -185,8 +188,8 @@ class EventModel(FilterChoices, AckChoices):
             if store.bytes > budget:  # as it goes: a batch of long lines must not hold twice
                 dropped += self._drop_oldest()  # the budget (the count waits for the batch's end)
         self.total += fresh
-        store.remember(events)
-        if len(store) > history:
+        store.remember([ev for ev in events if id(ev) not in gone] if gone else events)
+        if len(store) > history or store.bytes > budget:  # a completion may have grown the bytes
             dropped += self._drop_oldest()
         if self._job is not None:
             self._job.arrived.extend(passing)  # joins the view the running filter change builds
@@ -246,7 +249,8 @@ class EventModel(FilterChoices, AckChoices):
             if len(store) <= self.history:
                 for_bytes += 1
             seq = store.first
-            sev, name = store.severity(seq).name, store.name(seq)
+            sev = store.severity(seq).name
+            name = store.name(seq) if acks.alerting(sev) else None  # only an alert's name counts
             counts[sev] -= 1
             acks.dropped(sev, seq, name)
             if store.partial(seq):

@@ -12,6 +12,7 @@ from typing import Callable, Optional
 
 from console.decode.event import Event
 from console.model.caller import caller_of
+from console.model.store import OVERFLOW
 from console.model.textfilter import MATCH_WINDOW, TextFilter, compile_filter
 from console.tail.remote.spec import host_of
 
@@ -48,7 +49,8 @@ class Filter:
         names = None if self.event is None else store.name_ids([self.event])
         regex = self.text.regex
         value, pending = self.value, self.pending
-        severities, name_of, event = store.severities, store.name_of_id, store.event
+        severities, name_of, event = store.severities, store.name_of_row, store.event
+        wanted = self.event
         by_host = value is not None and any(host_of(src) == value for src in store.sources())  # remote logs'
 
         def select(lo: int, hi: int) -> list:
@@ -56,11 +58,12 @@ class Filter:
             if names is None:
                 seqs = [seq for seq, sev, _n in rows if sev in sev_ok]
             else:
-                seqs = [seq for seq, sev, name in rows if sev in sev_ok and name in names]
+                seqs = [seq for seq, sev, name in rows if sev in sev_ok and name in names
+                        and (name != OVERFLOW or name_of(seq, name) == wanted)]
             if pending is not None:
                 counts = pending.counts_key
                 seqs = [seq for seq in seqs if counts(severities[store.sev_id(seq)].name, seq,
-                                                      name_of(store.name_id(seq)))]
+                                                      name_of(seq, store.name_id(seq)))]
             if regex is not None:
                 search = regex.search
                 seqs = [seq for seq, line in zip(seqs, store.lines(seqs))

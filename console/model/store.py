@@ -25,6 +25,8 @@ ROW_BYTES = 52           # what a row costs in the arrays (38 bytes), the view (
 _CUT, _PARTIAL = 1, 2
 _COLUMNS = ("_chunk", "_off", "_len", "_sev", "_name", "_src", "_line", "_numbering", "_flags", "_sec")
 Name = Optional[Tuple[str, str]]
+MAX_NAMES = 4096         # event names given an id; past that (a log inventing names) a row's name is
+OVERFLOW = 1             # read from its line (id OVERFLOW): the table cannot grow without bound
 
 
 class _Interned:
@@ -52,6 +54,7 @@ class EventStore:
             self.severities.append(catalog.unknown)
         self._sev_ids = {id(s): i for i, s in enumerate(self.severities)}
         self._names = _Interned()
+        self._names.id(("", ""))  # id 1: OVERFLOW
         self._sources = _Interned("")
         self.first = 1          # seq of row 0
         self._next = 1          # seq of the next row appended
@@ -104,7 +107,7 @@ class EventStore:
         else:
             key = (ev.facility, ev.event)
             name = self._names._ids.get(key)
-            self._name.append(name if name is not None else self._names.id(key))
+            self._name.append(name if name is not None else self._name_id(key))
         src = self._sources._ids.get(ev.source)
         self._src.append(src if src is not None else self._sources.id(ev.source))
         if not 0 <= ev.line <= 0xFFFFFFFF and self._line.typecode == "I":
@@ -124,7 +127,7 @@ class EventStore:
         self._arena.release(self._chunk[i], old)
         self._chunk[i], self._off[i], self._len[i] = self._put_text(ev.raw)
         self._sev[i] = self._sev_id(ev.sev)
-        self._name[i] = self._names.id((ev.facility, ev.event)) if ev.event is not None else 0
+        self._name[i] = self._name_id((ev.facility, ev.event)) if ev.event is not None else 0
         self._src[i] = self._sources.id(ev.source)
         if not 0 <= ev.line <= 0xFFFFFFFF and self._line.typecode == "I":
             self._wide_lines()
@@ -150,6 +153,11 @@ class EventStore:
                 del getattr(self, name)[:self._start]
             self._start = 0
         return seq
+
+    def _name_id(self, key: Tuple[str, str]) -> int:
+        if key in self._names._ids or len(self._names.values) < MAX_NAMES:
+            return self._names.id(key)
+        return OVERFLOW
 
     def _wide_lines(self) -> None:
         self._line = array("q", self._line)
@@ -190,7 +198,14 @@ class EventStore:
 
     def name(self, seq: int) -> Name:
         """(facility, event), or None for a line with no event token."""
-        return self._names.values[self._name[self._row(seq)]]
+        return self.name_of_row(seq, self._name[self._row(seq)])
+
+    def name_of_row(self, seq: int, name_id: int) -> Name:
+        """The name of row `seq` whose name id is `name_id` (from rows() or facts())."""
+        if name_id != OVERFLOW:
+            return self._names.values[name_id]
+        ev = self.event(seq)
+        return (ev.facility, ev.event)
 
     def size(self, seq: int) -> int:
         return self._len[self._row(seq)]
@@ -213,15 +228,17 @@ class EventStore:
             yield seq, sec[i], sev[i], name[i]
 
     def name_ids(self, names) -> set:
-        """The ids of those (facility, event) names that occur (for matching rows by name)."""
+        """The ids rows of those (facility, event) names have: OVERFLOW among them when a name has
+        none (then rows of OVERFLOW must be checked by name_of_row)."""
         ids = self._names._ids
-        return {ids[n] for n in names if n in ids}
+        out = {ids[n] for n in names if n in ids}
+        if len(out) < len(set(names)) and len(self._names.values) >= MAX_NAMES:
+            out.add(OVERFLOW)
+        return out
 
     def severity_ids(self, names) -> set:
         return {i for i, s in enumerate(self.severities) if s.name in names}
 
-    def name_of_id(self, i: int) -> Name:
-        return self._names.values[i]
 
     # -- events -----------------------------------------------------------------------------
     def event(self, seq: int) -> Event:

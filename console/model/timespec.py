@@ -54,7 +54,10 @@ def parse_time_spec(text: str, now: datetime) -> datetime:
 
 def instant(when: datetime) -> float:
     """Seconds since the epoch; a naive time is taken as local time (the rule above)."""
-    return when.timestamp()
+    try:
+        return when.timestamp()
+    except (OverflowError, ValueError, OSError):  # a stamp at the calendar's ends: log text says anything
+        return float("-inf") if when.year < 1970 else float("inf")
 
 
 def _relative(spec: str, count: int, unit: str, now: datetime) -> datetime:

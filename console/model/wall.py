@@ -19,8 +19,13 @@ _CACHE = 65536
 
 
 def wall_seconds(when: datetime) -> float:
+    """Seconds of the local wall clock. An aware stamp too near the calendar's ends to convert
+    (0001-01-01 00:00+01:00: log text may say anything) keeps its own clock: never an error."""
     if when.tzinfo is not None:
-        when = when.astimezone().replace(tzinfo=None)
+        try:
+            when = when.astimezone().replace(tzinfo=None)
+        except (OverflowError, ValueError, OSError):
+            when = when.replace(tzinfo=None)
     return (when - EPOCH).total_seconds()
 
 

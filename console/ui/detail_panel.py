@@ -127,9 +127,11 @@ class DetailPanel(VerticalScroll):
         if ev is None:
             self.body.update(Text("No event selected.", style="italic"))
             return
-        if ev is not self._shown:  # another event: read from its top
-            self._shown = ev
-            self.scroll_home(animate=False)
+        shown = self._shown
+        same = shown is not None and (ev is shown or ev.seq and (ev.seq, ev.source) == (shown.seq, shown.source))
+        if not same:  # another event: read from its top (the same row, built again from its line or
+            self.scroll_home(animate=False)  # completed, keeps its place)
+        self._shown = ev
         # Content, not str: a str border title is parsed as markup, and a site layout may let any name in
         self.border_title = Content(for_screen(ev.full_name or "Unparsed line"))
         self.body.update(describe(ev, self.catalog, acked=acked, styles=self.severity_styles))
