@@ -53,11 +53,13 @@ def launch(args, config: dict, catalog: Catalog) -> int:
         title = "smtp-console DEMO"
 
     decoder = Decoder(catalog)  # one for the app, whose sort key also merges backfill by time
-    # Textual draws at most 60 frames a second; batching wider than a frame only adds latency
+    # batches at least 20 ms apart: at 200 lines/s a batch of ~4 lines, not ~2, costs half the CPU
+    # (bench/terminal.py: 12.7 -> 8.0% of a core), and an alert still reaches the screen within
+    # the latency goal (bench/live.py: p95 33 ms at 2,000 lines/s, goal 50)
     grace = args.rotate_grace if args.rotate_grace is not None else config.get("rotate_grace")
     extra = {} if grace is None else {"rotate_grace": grace}
     follower = open_source(paths, lines=lines, from_start=args.from_start, max_line=max_line,
-                           sort_key=decoder.sort_key, min_interval=0.005, **extra)
+                           sort_key=decoder.sort_key, min_interval=0.02, **extra)
     app = ConsoleApp(catalog=catalog, themes=themes, theme=theme, source=follower, history=history,
                      history_bytes=history_bytes, title=title, decoder=decoder,
                      notify=not getattr(args, "no_notify", False) and config.get("notify", True))
