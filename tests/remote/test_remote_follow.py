@@ -172,3 +172,49 @@ async def test_a_remote_shell_that_prints_at_start_does_not_stop_the_follower(se
     monkeypatch.setattr(ssh, "remote_command", lambda python: "echo welcome to this host; " + command(python))
     c = collect([f"host0:{log}"], lines=10)
     await c.until(lambda: c.data() == [b"one"], "the history")
+
+
+def frame_bytes(path, line: str, n: int = 2000) -> int:
+    """About what a frame of n such lines of `path` takes (base64 in JSON)."""
+    return n * (4 * -(-len(line) // 3) + len(str(path)) + 24)
+
+
+def cut_first_session(monkeypatch, tmp_path, after_bytes: int) -> None:
+    """The first session's output stops after `after_bytes` (mid-history), as if it dropped."""
+    from console.tail.remote import ssh
+    command = ssh.remote_command
+    mark = tmp_path / "cut-once"
+    monkeypatch.setattr(ssh, "remote_command", lambda python: (
+        f"if [ -e {mark} ]; then {command(python)}; else touch {mark}; {command(python)} | head -c {after_bytes}; fi"))
+
+
+async def test_a_session_dropped_during_the_history_repeats_none_of_it(servers, collect, tmp_path, monkeypatch):
+    servers(1)
+    log = tmp_path / "mta-event.log"
+    sent = [f"h{i:05d} " + "x" * 100 for i in range(5000)]  # several frames of history
+    append(log, *sent)
+    cut_first_session(monkeypatch, tmp_path, frame_bytes(log, sent[0]) * 3 // 2)  # a frame arrives, then the drop
+    c = collect([f"host0:{log}"], lines=10_000)
+    await c.until(lambda: c.live and len(c.data()) >= len(sent), "the history, from the second session")
+    append(log, "after")
+    await c.until(lambda: c.data()[-1:] == [b"after"], "a live line")
+    assert (tmp_path / "cut-once").exists()
+    assert c.data() == [s.encode() for s in sent] + [b"after"]
+
+
+async def test_whole_files_cut_off_mid_history_are_taken_up_where_they_stopped(servers, collect, tmp_path, monkeypatch):
+    servers(1)
+    log = tmp_path / "mta-event.log"
+    old = [f"2026-12-01 00:00:{i % 60:02d}.000 old {i:05d} " + "y" * 100 for i in range(3000)]
+    sent = [f"2026-12-02 00:00:{i % 60:02d}.000 new {i:05d} " + "x" * 100 for i in range(3000)]
+    append(f"{log}.1", *old)
+    append(log, *sent[:-1])
+    with open(log, "ab") as f:
+        f.write(sent[-1].encode())  # an unfinished last line, finished once the session is back
+    cut_first_session(monkeypatch, tmp_path, frame_bytes(log, sent[0]) * 3 // 2)
+    c = collect([f"host0:{log}*"], from_start=True)
+    await c.until(lambda: c.live and len(c.data()) >= len(old) + len(sent) - 1, "the whole files, from the second session")
+    append(log, "", "after")
+    await c.until(lambda: c.data()[-1:] == [b"after"], "a live line")
+    assert (tmp_path / "cut-once").exists()
+    assert c.data() == [s.encode() for s in old + sent] + [b"after"]

@@ -17,6 +17,7 @@ from console.tail.checkpoint import empty, merge
 from console.tail.contract import CONNECTING, DISCONNECTED, NO_PYTHON, Batch, RawLine, Renumbered, SourceState
 from console.tail.remote.agent import COMPLETES, CUT, PARTIAL
 from console.tail.remote.bundle import first_input
+from console.tail.remote.replay import WholeReplay
 from console.tail.remote.spec import SEP, Target
 from console.tail.remote.ssh import Failure, classify, ssh_argv
 
@@ -50,6 +51,9 @@ class RemoteHost:
         self._session_no = 0
         self.history_done = False  # the first live batch came (or the host failed): history is over
         self.ended = False  # once-mode: the far end said it read everything
+        self._whole = bool(settings.get("from_start"))
+        self._held: List[Batch] = []  # this session's history, until it is complete (console.tail.remote.replay)
+        self._replay = WholeReplay()
 
     # -- states ---------------------------------------------------------------------------------
 
@@ -107,6 +111,8 @@ class RemoteHost:
     async def _session(self) -> Tuple[Failure, bool]:
         """One ssh session to its end: (why it ended, whether the agent started)."""
         self._session_no += 1
+        self._held = []  # a history cut off is sent again whole
+        self._replay.new_session()
         try:
             proc = await asyncio.create_subprocess_exec(
                 *ssh_argv(self.target), stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE,
@@ -189,15 +195,32 @@ class RemoteHost:
             states = [v for k, v in new.items() if self._remote.get(k) != v]
             self._remote = new
         backfill = bool(msg.get("bf")) and self._total is None
+        if backfill:
+            lines, renumbered = self._history(lines, renumbered)
         if "cp" in msg:
             if self._total is None:
                 self._total = empty()
+                self._replay.done()
             merge(self._total, msg["cp"])
+        if not backfill and self._held:  # the history is complete: what was held goes first
+            for held in self._held:
+                await self._put(held, False)
+            self._held = []
         live_start = not backfill and not self.history_done
         if live_start:
             self.history_done = True
         if lines or states or renumbered or live_start:
             await self._put(Batch(lines, states, backfill=backfill, renumbered=renumbered), live_start)
+
+
+    def _history(self, lines: List[RawLine], renumbered: List[Renumbered]) -> Tuple[List[RawLine], List[Renumbered]]:
+        """What of a history batch goes on now: whole files, what no earlier session delivered;
+        the last N lines, nothing until the history is complete (held)."""
+        if self._whole:
+            return self._replay.keep(lines), renumbered
+        if lines or renumbered:
+            self._held.append(Batch(lines, [], backfill=True, renumbered=renumbered))
+        return [], []
 
 
 async def _keep_tail(stream: asyncio.StreamReader, into: bytearray) -> None:
