@@ -141,12 +141,16 @@ class ConsoleApp(FilterActions, AlertActions, HistoryActions, ExitOnRequest, App
 
     def ingest_batch(self, batch: Batch) -> None:
         """One batch from the source: decoded, then taken in."""
+        sources = self.intake.sources
         decoded = self.intake.decode(batch)
         if decoded.renumbered:  # line numbers became absolute: the panel shows them
             self.panel.follow(self.event_list.current)
         if decoded.events:
             self.ingest(decoded.events, live=not decoded.backfill)
-        self.header.soon()
+        if self.intake.sources != sources:  # a rotation, a host's state: said at once, not paced
+            self.header.now()
+        else:
+            self.header.soon()
 
     def ingest(self, events: list[Event], *, live: bool = True) -> None:
         """One batch: model first, then one list update and (rate-limited) notifications."""
@@ -178,8 +182,12 @@ class ConsoleApp(FilterActions, AlertActions, HistoryActions, ExitOnRequest, App
         self.alert_line.show_state(alerts, style)
 
     def _tick(self) -> None:
+        sources = self.intake.sources
         self._notify(self.intake.tick())
-        self.header.soon()
+        if self.intake.sources != sources:  # a host dropped or came back: said at once, not paced
+            self.header.now()
+        else:
+            self.header.soon()
 
     backfilling = property(lambda self: self.intake.backfilling, doc="The history is still being read.")
 

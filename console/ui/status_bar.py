@@ -14,6 +14,7 @@ from rich.cells import cell_len
 from console.model.events import EventModel
 from console.live.header_fit import GAP, Form, Part, fit, form_of, shortened, shorter_forms
 from console.live.throttle import Throttle
+from console.live.trouble import Trouble, troubles_by_state
 from console.live.trend import sparkline
 from console.safe_text import for_screen
 from console.tail.contract import ENDED, FOLLOWING, ROTATED, TRUNCATED
@@ -233,15 +234,11 @@ def _severity_parts(model: EventModel, styles: SeverityStyles, keys: dict[str, s
 def _source_parts(sources: dict[str, tuple[str, str]]) -> list[Part]:
     """Sources in trouble are always there (they may be shortened, never dropped); healthy ones
     are named while there is room, then counted."""
-    bad = sorted((p, sd) for p, sd in sources.items() if sd[0] not in HEALTHY)
+    bad = {p: sd for p, sd in sources.items() if sd[0] not in HEALTHY}
     good = sorted((p, sd) for p, sd in sources.items() if sd[0] in HEALTHY)
     parts = []
-    for path, (state, detail) in bad:
-        name = for_screen(short_name(path))  # with its host, for a remote log
-        loud = Style(bold=True, reverse=True)
-        said = for_screen(state + (f" ({detail})" if detail else ""))
-        parts.append(Part(0, [[(name, loud), (" " + said, "bold")], [(name, loud), (" " + for_screen(state), "bold")],
-                              [(" ! " + for_screen(state) + " ", loud)]]))
+    for state, group in troubles_by_state(bad):  # one part a state: "host7, host9 disconnected"
+        parts.append(Part(0, _trouble_forms(state, group)))
     if not sources:
         parts.append(Part(6, [form_of("no sources yet", "dim"), []]))
     elif good:
@@ -252,6 +249,24 @@ def _source_parts(sources: dict[str, tuple[str, str]]) -> list[Part]:
         if not parts[-1].forms[0]:
             parts[-1].forms.pop(0)
     return parts
+
+
+def _trouble_forms(state: str, group: list[Trouble]) -> list[Form]:
+    """Each source with its reason; then their names ever shorter, the state said once; then a count."""
+    loud, said = Style(bold=True, reverse=True), for_screen(state)
+    forms: list[Form] = []
+    full: Form = []
+    for t in group:
+        full += ([(GAP, None)] if full else []) + [(for_screen(t.names[0]), loud)]
+        full.append((" " + for_screen(state + (f" ({t.detail})" if t.detail else "")), "bold"))
+    forms.append(full)
+    for depth in range(max(len(t.names) for t in group)):
+        names = ", ".join(for_screen(t.names[min(depth, len(t.names) - 1)]) for t in group)
+        forms.append([(names, loud), (" " + said, "bold")])
+    if len(group) > 1:
+        what = "hosts" if all(t.host for t in group) else "sources"
+        forms.append([(f"{len(group)} {what}", loud), (" " + said, "bold")])
+    return forms
 
 
 def _filter_parts(model: EventModel, filter_note: str) -> list[Part]:

@@ -218,3 +218,23 @@ async def test_whole_files_cut_off_mid_history_are_taken_up_where_they_stopped(s
     await c.until(lambda: c.data()[-1:] == [b"after"], "a live line")
     assert (tmp_path / "cut-once").exists()
     assert c.data() == [s.encode() for s in old + sent] + [b"after"]
+
+
+async def test_the_hosts_states_are_said_while_their_histories_are_awaited(servers, collect, tmp_path):
+    import socket
+    (a,) = servers(1)
+    silent = socket.socket()  # takes the connection and never speaks: ssh waits, "connecting"
+    silent.bind(("127.0.0.1", 0))
+    silent.listen(1)
+    port = silent.getsockname()[1]
+    servers.config.write_text(a.host_entry("host0") + a.host_entry("host1").replace(f"Port {a.port}", f"Port {port}"))
+    log = tmp_path / "x.log"
+    append(log, "one")
+    try:
+        c = collect([f"host0:{log}", f"host1:{log}"], lines=10, history_wait=30)
+        await c.until(lambda: any(s.path.startswith("host1:") for s in c.states) and
+                      any(s.path.startswith("host0:") and s.state == FOLLOWING for s in c.states),
+                      "both hosts' states", timeout=10)
+        assert not c.live  # host1's history is awaited; the states came first
+    finally:
+        silent.close()

@@ -124,6 +124,9 @@ class MixedSource:
                     yield now
                 continue
             held.append(batch)
+            if batch.states:  # "connecting", a refusal: shown while the histories are awaited
+                sent = True
+                yield Batch([], list(batch.states), backfill=True)
             if history_end:  # the source's first live batch (or a host's failure): its history is over
                 waiting.discard(who)
         async for batch in merger.drain():
