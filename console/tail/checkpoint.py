@@ -105,8 +105,17 @@ def resume_from(cp: Optional[dict], reg: Registry, sources) -> bool:
     return True
 
 
+def open_files(cp: Optional[dict]) -> dict:
+    """The files the checkpoint's follower was reading, by identity: if one is not met again, its
+    rest may be in a compressed copy (console.tail.recover)."""
+    if not cp:
+        return {}
+    heads = cp.get("heads", {})
+    return {(e[0], e[1]): _gen(e, heads) for e in cp.get("open", [])}
+
+
 def empty() -> dict:
     return {"open": [], "known": [], "seen": [], "past": [], "heads": {}}
 
 
-__all__: List[str] = ["Checkpointer", "empty", "head_key", "merge", "resume_from", "seed"]
+__all__: List[str] = ["Checkpointer", "empty", "open_files", "head_key", "merge", "resume_from", "seed"]

@@ -8,7 +8,8 @@ import time
 from typing import AsyncGenerator, Callable, Dict, List, Optional, Tuple
 
 from console.tail.backfill import Backfill
-from console.tail.checkpoint import Checkpointer, resume_from
+from console.tail.checkpoint import Checkpointer, open_files, resume_from
+from console.tail.recover import recover_gone
 from console.tail.identity import Registry
 from console.tail.inotify import Inotify
 from console.tail.contract import Batch, RawLine, SourceState, StateBoard
@@ -76,6 +77,7 @@ class Follower:
         self._reg.forget_state = self._board.forget
         self._sources = Sources(parse_specs(paths), self._reg)
         self._resumed = resume_from(resume, self._reg, self._sources)
+        self._gone = open_files(resume)  # checked once following starts (console.tail.recover)
         self.checkpoints = Checkpointer(self._reg)  # where reading stopped, after each batch
         self._renumber = Renumbering(self._wakeup, lambda: list(self._reg.open_files.values()))  # renumber.py
         self._backfill = Backfill(self._reader, max_line, lines, from_start, self._board.report, self._renumber)
@@ -229,6 +231,9 @@ class Follower:
                     watcher.need_rescan = False
                     next_rescan = now + self._rescan_every
                 self._look(now, globs)
+                if self._gone:  # taken up from a checkpoint: a file read then may be gone
+                    self._carry[:0] = await recover_gone(self._gone, self._reg, self._sources.streams, self._max_line)
+                    self._gone = {}
                 budget = self._max_batch - len(self._carry)
                 lines, more = await self._read_pass(budget) if budget > 0 else ([], True)
                 if self._stop:

@@ -238,3 +238,27 @@ async def test_the_hosts_states_are_said_while_their_histories_are_awaited(serve
         assert not c.live  # host1's history is awaited; the states came first
     finally:
         silent.close()
+
+
+async def test_a_log_rotated_and_compressed_while_the_server_is_down_is_read_from_its_copy(servers, collect, tmp_path):
+    import gzip
+    import shutil
+    (server,) = servers(1)
+    log = tmp_path / "mta-event.log"
+    append(log, "a1", "a2")
+    c = collect([f"host0:{log}"], lines=10)
+    await c.until(lambda: len(c.data()) == 2 and c.live, "the history")
+    server.kill()
+    await c.until(lambda: c.source.states()[f"host0:{log}"].state != FOLLOWING, "the drop to be seen")
+    append(log, "a3", "a4")  # written while the session is down
+    os.rename(log, f"{log}.1")  # logrotate: rename, then compress (no delaycompress)
+    with open(f"{log}.1", "rb") as src, gzip.open(f"{log}.1.gz", "wb") as dst:
+        shutil.copyfileobj(src, dst)
+    os.unlink(f"{log}.1")
+    append(log, "b1")
+    server.start()
+    await c.until(lambda: b"b1" in c.data(), "the new file")
+    append(log, "b2")
+    await c.until(lambda: c.data()[-1:] == [b"b2"], "a line after")
+    assert c.data() == [b"a1", b"a2", b"a3", b"a4", b"b1", b"b2"]
+    assert any("mta-event.log.1.gz" in s.detail for s in c.states)
