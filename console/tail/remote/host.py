@@ -10,6 +10,8 @@ import contextlib
 import itertools
 import json
 import math
+import os
+import signal
 import time
 from typing import Awaitable, Callable, Dict, List, Optional, Tuple
 
@@ -18,7 +20,7 @@ from console.tail.contract import CONNECTING, DISCONNECTED, NO_PYTHON, Batch, Ra
 from console.tail.remote.agent import COMPLETES, CUT, PARTIAL
 from console.tail.remote.bundle import first_input
 from console.tail.remote.spec import SEP, Target
-from console.tail.remote.ssh import Failure, classify, ssh_argv
+from console.tail.remote.ssh import Failure, classify, ssh_argv, ssh_env
 
 BACKOFF = (1.0, 30.0)  # first and longest wait before connecting again
 _TOKENS = itertools.count(1 << 40)  # renumbering tokens of every remote follower, apart from local ones
@@ -110,7 +112,8 @@ class RemoteHost:
         try:
             proc = await asyncio.create_subprocess_exec(
                 *ssh_argv(self.target), stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE,
-                stderr=asyncio.subprocess.PIPE, start_new_session=True)  # no terminal: ssh can ask nothing
+                stderr=asyncio.subprocess.PIPE, env=ssh_env(),
+                start_new_session=True)  # no terminal: ssh can ask nothing; its group is its jump host's ssh too
         except OSError as exc:
             return Failure(DISCONNECTED, f"cannot run ssh: {exc.strerror or exc}", retry=False), False
         errors = bytearray()
@@ -126,9 +129,12 @@ class RemoteHost:
         except (ProtocolError, ValueError) as exc:
             failure = Failure(DISCONNECTED, f"not our follower talking: {exc}")
         finally:
-            if proc.returncode is None:
-                with contextlib.suppress(ProcessLookupError):
-                    proc.kill()
+            if proc.returncode is None:  # the group: a jump host's ssh is not left behind, stuck or not
+                try:
+                    os.killpg(proc.pid, signal.SIGKILL)
+                except OSError:
+                    with contextlib.suppress(ProcessLookupError):
+                        proc.kill()
             await proc.wait()
             drain.cancel()
             with contextlib.suppress(asyncio.CancelledError, Exception):
