@@ -158,6 +158,22 @@ async def test_a_session_stopped_while_its_jump_host_hangs_leaves_no_ssh_behind(
     assert left == [], f"ssh processes {left} were still running 5 s after the session was stopped"
 
 
+async def test_an_ssh_whose_child_outlives_it_still_ends_its_session(collect, tmp_path, monkeypatch):
+    marker = str(tmp_path / "child-of-ssh")
+    fake = tmp_path / "bin" / "ssh"  # an ssh killed from outside: its ProxyJump child holds stderr on
+    fake.parent.mkdir()
+    fake.write_text("#!/bin/sh\n"
+                    f"python3 -c 'import time; time.sleep(60)' {marker} </dev/null >/dev/null &\n"
+                    "echo 'ssh: connect to host 10.0.0.9 port 22: Connection refused' >&2\nexit 255\n")
+    fake.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{fake.parent}{os.pathsep}{os.environ['PATH']}")
+    name = "mail:/var/log/x.log"
+    c = collect([name], history_wait=0.5, backoff=(30.0, 30.0))
+    await c.until(lambda: is_state(c, name, DISCONNECTED), "disconnected", timeout=10)
+    assert state_of(c, name).detail.startswith("Connection refused")
+    await c.until(lambda: processes_naming(marker) == [], "ssh's child gone", timeout=5)
+
+
 async def test_the_jump_hosts_ssh_asks_nothing_and_its_unknown_key_is_refused(
         servers, agent, collect, tmp_path, monkeypatch):
     jump, target = servers(2)

@@ -27,6 +27,7 @@ _TOKENS = itertools.count(1 << 40)  # renumbering tokens of every remote followe
 _STDERR_KEPT = 8192
 _FRAME_MAX = 256 << 20
 _JUNK_MAX = 1 << 20
+_PIPES_WAIT = 2.0  # seconds ssh's pipes may stay open after it ended before its group is killed
 
 
 class ProtocolError(Exception):
@@ -129,13 +130,7 @@ class RemoteHost:
         except (ProtocolError, ValueError) as exc:
             failure = Failure(DISCONNECTED, f"not our follower talking: {exc}")
         finally:
-            if proc.returncode is None:  # the group: a jump host's ssh is not left behind, stuck or not
-                try:
-                    os.killpg(proc.pid, signal.SIGKILL)
-                except OSError:
-                    with contextlib.suppress(ProcessLookupError):
-                        proc.kill()
-            await proc.wait()
+            await _end(proc, drain)
             drain.cancel()
             with contextlib.suppress(asyncio.CancelledError, Exception):
                 await drain
@@ -204,6 +199,30 @@ class RemoteHost:
             self.history_done = True
         if lines or states or renumbered or live_start:
             await self._put(Batch(lines, states, backfill=backfill, renumbered=renumbered), live_start)
+
+
+async def _end(proc: asyncio.subprocess.Process, drain: asyncio.Future) -> None:
+    """ssh ended, and its process group with it: a jump host's ssh (ssh's ProxyJump child) is not left
+    behind, stuck or not. ssh's standard error closing (`drain` done) says every process holding it
+    has ended; while one still does after ssh itself ended (ssh killed from outside, say), the group
+    is alive, so its id is still ssh's, and it is killed. Nothing here waits without end."""
+    if proc.returncode is None:
+        _kill_group(proc)
+    for _ in range(2):
+        done, _pending = await asyncio.wait([drain], timeout=_PIPES_WAIT)
+        if done:
+            break
+        _kill_group(proc)
+    with contextlib.suppress(asyncio.TimeoutError):  # its status (waiting for its pipes too, if not yet seen)
+        await asyncio.wait_for(proc.wait(), _PIPES_WAIT)
+
+
+def _kill_group(proc: asyncio.subprocess.Process) -> None:
+    try:
+        os.killpg(proc.pid, signal.SIGKILL)  # start_new_session: the group's id is ssh's pid
+    except OSError:
+        with contextlib.suppress(ProcessLookupError):
+            proc.kill()
 
 
 async def _keep_tail(stream: asyncio.StreamReader, into: bytearray) -> None:
