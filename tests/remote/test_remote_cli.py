@@ -91,6 +91,8 @@ def test_decode_of_an_ipv6_host_names_it_in_brackets(run, logs, servers):
     events = [json.loads(line) for line in proc.stdout.splitlines()]
     assert len(events) == 2 and {e["host"] for e in events} == {"[::1]"}
     assert {e["source"] for e in events} == {f"[::1]:{v6.port}:{logs}/mta-event.2026-11-24.log"}
+    proc = run("decode", "--host", "[::1]", f"[::1]:{logs}/mta-event.2026-11-24.log")  # the config's Port
+    assert proc.returncode == 0 and len(proc.stdout.splitlines()) == 2, proc.stderr
 
 
 def test_a_local_path_with_a_colon_stays_local(run, tmp_path):
