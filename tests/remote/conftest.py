@@ -1,5 +1,5 @@
 """Fixtures for following logs over SSH: real OpenSSH servers on 127.0.0.1 (tests/remote/sshd.py),
-and a collector of what a MixedSource delivers."""
+a real ssh-agent, and a collector of what a MixedSource delivers."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from sshd import Sshd, why_no_sshd, write_client_config  # noqa: E402
+from sshd import Agent, Sshd, why_no_sshd, write_client_config  # noqa: E402
 
 from console.compat import aclosing  # noqa: E402
 from console.tail.contract import Batch, RawLine, SourceState  # noqa: E402
@@ -44,6 +44,20 @@ def servers(tmp_path, monkeypatch):
     yield start
     for s in made:
         s.kill()
+
+
+@pytest.fixture
+def agent(monkeypatch):
+    """A running ssh-agent with no key yet, its socket in SSH_AUTH_SOCK for the code under test."""
+    if why_no_sshd():
+        pytest.skip(why_no_sshd())
+    try:
+        made = Agent()
+    except RuntimeError as exc:
+        pytest.skip(str(exc))
+    monkeypatch.setenv("SSH_AUTH_SOCK", made.sock)
+    yield made
+    made.kill()
 
 
 class Collected:

@@ -74,6 +74,27 @@ def test_a_remote_path_that_cannot_be_used_is_bad_input(run):
     assert proc.returncode == 2 and "port" in proc.stderr
 
 
+def test_a_bare_ipv6_address_is_bad_input_that_shows_the_brackets(run):
+    proc = run("decode", "::1:/var/log/x.log")
+    assert proc.returncode == 2
+    assert proc.stderr == "smtp-console: ::1:/var/log/x.log: an IPv6 address goes in brackets: [::1]:/var/log/x.log\n"
+
+
+def test_decode_of_an_ipv6_host_names_it_in_brackets(run, logs, servers):
+    from sshd import why_no_ipv6
+    if why_no_ipv6():
+        pytest.skip(why_no_ipv6())
+    (v6,) = servers(1, address="::1")
+    servers.config.write_text(v6.host_entry("::1", key_alias=""))
+    proc = run("decode", "--json", f"ssh://[::1]:{v6.port}{logs}/mta-event.2026-11-24.log")
+    assert proc.returncode == 0, proc.stderr
+    events = [json.loads(line) for line in proc.stdout.splitlines()]
+    assert len(events) == 2 and {e["host"] for e in events} == {"[::1]"}
+    assert {e["source"] for e in events} == {f"[::1]:{v6.port}:{logs}/mta-event.2026-11-24.log"}
+    proc = run("decode", "--host", "[::1]", f"[::1]:{logs}/mta-event.2026-11-24.log")  # the config's Port
+    assert proc.returncode == 0 and len(proc.stdout.splitlines()) == 2, proc.stderr
+
+
 def test_a_local_path_with_a_colon_stays_local(run, tmp_path):
     (tmp_path / "a:b.log").write_text(NATIVE.format(1, 1) + "\n")
     for arg in ("a:b.log", "./a:b.log"):

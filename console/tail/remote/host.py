@@ -10,6 +10,8 @@ import contextlib
 import itertools
 import json
 import math
+import os
+import signal
 import time
 from typing import Awaitable, Callable, Dict, List, Optional, Tuple
 
@@ -19,13 +21,14 @@ from console.tail.remote.agent import COMPLETES, CUT, PARTIAL
 from console.tail.remote.bundle import first_input
 from console.tail.remote.replay import WholeReplay
 from console.tail.remote.spec import SEP, Target
-from console.tail.remote.ssh import Failure, classify, ssh_argv
+from console.tail.remote.ssh import Failure, classify, ssh_argv, ssh_env
 
 BACKOFF = (1.0, 30.0)  # first and longest wait before connecting again
 _TOKENS = itertools.count(1 << 40)  # renumbering tokens of every remote follower, apart from local ones
 _STDERR_KEPT = 8192
 _FRAME_MAX = 256 << 20
 _JUNK_MAX = 1 << 20
+_PIPES_WAIT = 2.0  # seconds ssh's pipes may stay open after it ended before its group is killed
 
 
 class ProtocolError(Exception):
@@ -116,7 +119,8 @@ class RemoteHost:
         try:
             proc = await asyncio.create_subprocess_exec(
                 *ssh_argv(self.target), stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE,
-                stderr=asyncio.subprocess.PIPE, start_new_session=True)  # no terminal: ssh can ask nothing
+                stderr=asyncio.subprocess.PIPE, env=ssh_env(),
+                start_new_session=True)  # no terminal: ssh can ask nothing; its group is its jump host's ssh too
         except OSError as exc:
             return Failure(DISCONNECTED, f"cannot run ssh: {exc.strerror or exc}", retry=False), False
         errors = bytearray()
@@ -132,10 +136,7 @@ class RemoteHost:
         except (ProtocolError, ValueError) as exc:
             failure = Failure(DISCONNECTED, f"not our follower talking: {exc}")
         finally:
-            if proc.returncode is None:
-                with contextlib.suppress(ProcessLookupError):
-                    proc.kill()
-            await proc.wait()
+            await _end(proc, drain)
             drain.cancel()
             with contextlib.suppress(asyncio.CancelledError, Exception):
                 await drain
@@ -212,7 +213,6 @@ class RemoteHost:
         if lines or states or renumbered or live_start:
             await self._put(Batch(lines, states, backfill=backfill, renumbered=renumbered), live_start)
 
-
     def _history(self, lines: List[RawLine], renumbered: List[Renumbered]) -> Tuple[List[RawLine], List[Renumbered]]:
         """What of a history batch goes on now: whole files, what no earlier session delivered;
         the last N lines, nothing until the history is complete (held)."""
@@ -221,6 +221,30 @@ class RemoteHost:
         if lines or renumbered:
             self._held.append(Batch(lines, [], backfill=True, renumbered=renumbered))
         return [], []
+
+
+async def _end(proc: asyncio.subprocess.Process, drain: asyncio.Future) -> None:
+    """ssh ended, and its process group with it: a jump host's ssh (ssh's ProxyJump child) is not left
+    behind, stuck or not. ssh's standard error closing (`drain` done) says every process holding it
+    has ended; while one still does after ssh itself ended (ssh killed from outside, say), the group
+    is alive, so its id is still ssh's, and it is killed. Nothing here waits without end."""
+    if proc.returncode is None:
+        _kill_group(proc)
+    for _ in range(2):
+        done, _pending = await asyncio.wait([drain], timeout=_PIPES_WAIT)
+        if done:
+            break
+        _kill_group(proc)
+    with contextlib.suppress(asyncio.TimeoutError):  # its status (waiting for its pipes too, if not yet seen)
+        await asyncio.wait_for(proc.wait(), _PIPES_WAIT)
+
+
+def _kill_group(proc: asyncio.subprocess.Process) -> None:
+    try:
+        os.killpg(proc.pid, signal.SIGKILL)  # start_new_session: the group's id is ssh's pid
+    except OSError:
+        with contextlib.suppress(ProcessLookupError):
+            proc.kill()
 
 
 async def _keep_tail(stream: asyncio.StreamReader, into: bytearray) -> None:
