@@ -147,10 +147,7 @@ class ConsoleApp(FilterActions, AlertActions, HistoryActions, ExitOnRequest, App
             self.panel.follow(self.event_list.current)
         if decoded.events:
             self.ingest(decoded.events, live=not decoded.backfill)
-        if self.intake.sources != sources:  # a rotation, a host's state: said at once, not paced
-            self.header.now()
-        else:
-            self.header.soon()
+        self._header_after(sources)
 
     def ingest(self, events: list[Event], *, live: bool = True) -> None:
         """One batch: model first, then one list update and (rate-limited) notifications."""
@@ -184,10 +181,11 @@ class ConsoleApp(FilterActions, AlertActions, HistoryActions, ExitOnRequest, App
     def _tick(self) -> None:
         sources = self.intake.sources
         self._notify(self.intake.tick())
-        if self.intake.sources != sources:  # a host dropped or came back: said at once, not paced
-            self.header.now()
-        else:
-            self.header.soon()
+        self._header_after(sources)
+
+    def _header_after(self, sources: dict) -> None:
+        """A source's new state (a host down, a rotation) is said at once; counts are paced."""
+        (self.header.now if self.intake.sources != sources else self.header.soon)()
 
     backfilling = property(lambda self: self.intake.backfilling, doc="The history is still being read.")
 
