@@ -544,9 +544,7 @@ def cmd_stats(args) -> int:
     _check_readable(paths)
     max_line = args.max_line or DEFAULT_MAX_LINE
     if args.by or not query.empty:
-        if remote:
-            raise DataError(f"{remote[0]}: --by and the filters read local logs only (for now)")
-        return _stats_by(args, catalog, query, paths, max_line)
+        return _stats_by(args, catalog, query, paths, remote, max_line)
     files = [p for p in paths if p != "-"]
     counts = count_files(files, catalog, max_line=max_line) if files else Counts()
     if "-" in paths:
@@ -558,9 +556,10 @@ def cmd_stats(args) -> int:
     return _print_stats(args, summary, counts.problems, filtered=False)
 
 
-def _stats_by(args, catalog, query, paths: list[str], max_line: int) -> int:
-    """Filtered counts or a --by table (console.commands.grouped): every line by the decoder's rules."""
-    from console.commands.grouped import Tally, tally_files, tally_stream
+def _stats_by(args, catalog, query, paths: list[str], remote: list[str], max_line: int) -> int:
+    """Filtered counts or a --by table (console.commands.grouped): every line by the decoder's rules,
+    a remote log's lines with its host where they name none (as the console shows them)."""
+    from console.commands.grouped import Tally, tally_files, tally_remote, tally_stream
     from console.commands.tables import by_table, filtered_summary, format_table
 
     by = args.by or "event"
@@ -568,6 +567,12 @@ def _stats_by(args, catalog, query, paths: list[str], max_line: int) -> int:
     tally = tally_files(files, catalog, by=by, query=query, max_line=max_line) if files else Tally()
     if "-" in paths:
         tally.add(tally_stream(sys.stdin.buffer, catalog, by=by, query=query, max_line=max_line))
+    if remote:  # read whole by a follower on each host (console.tail.remote), tallied host by host
+        from console.tail.remote.pipe import remote_blocks
+        blocks, states = remote_blocks(remote, max_line=max_line)
+        with blocks:
+            tally.add(tally_remote(blocks, catalog, by=by, query=query, max_line=max_line))
+        tally.problems += _remote_failures(states)
     _report_problems(tally.problems)
     if not args.by:
         return _print_stats(args, filtered_summary(tally, catalog), tally.problems, filtered=True)
@@ -588,11 +593,16 @@ def _print_stats(args, summary: dict, problems: list, *, filtered: bool) -> int:
 def _count_remote(remote: list[str], counts, catalog, max_line: int) -> list[str]:
     """Adds the remote logs' lines to counts; returns a problem for each host that could not be read."""
     from console.commands.stats import count_stream
-    from console.tail.contract import CONNECTING, REMOTE_STATES
     from console.tail.remote.pipe import remote_stream
     stream, states = remote_stream(remote, max_line=max_line)
     with stream:
         counts.add(count_stream(stream, catalog, max_line=max_line))
+    return _remote_failures(states)
+
+
+def _remote_failures(states: dict) -> list[str]:
+    """A problem for each remote log whose host could not be read (its last state says why)."""
+    from console.tail.contract import CONNECTING, REMOTE_STATES
     failed = set(REMOTE_STATES) - {CONNECTING}
     return [f"{st.path}: {st.state}: {st.detail}" for st in states.values() if st.state in failed]
 

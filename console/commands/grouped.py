@@ -36,6 +36,7 @@ from console.model.query import Query
 from console.model.textfilter import TextFilter
 from console.model.timespec import instant
 from console.regex.cost import parse
+from console.tail.remote.spec import host_of
 
 BY = ("event", "caller", "host", "minute", "hour")
 TIME_KEYS = ("minute", "hour")
@@ -106,9 +107,10 @@ class _Plan:
     max_line: int
     mode: str              # "decoded", "dedup", "time" or "window" (the module's docstring)
     layouts: tuple         # (one of _STAMPS, the rest of its prefix) for the leading shipped layouts
+    source: str = ""       # the lines' log: a remote one's (host:PATH) is the host of lines naming none
 
 
-def _plan(catalog: Catalog, by: str, query: Query, max_line: int) -> _Plan:
+def _plan(catalog: Catalog, by: str, query: Query, max_line: int, source: str = "") -> _Plan:
     if by not in KEYS:
         raise DataError(f"--by: no key {by!r} (one of {', '.join(BY)})")
     layouts = []
@@ -124,7 +126,7 @@ def _plan(catalog: Catalog, by: str, query: Query, max_line: int) -> _Plan:
         mode = "window"
     else:
         mode = "time" if by in TIME_KEYS else "dedup"
-    return _Plan(catalog, by, query, max_line, mode, tuple(layouts))
+    return _Plan(catalog, by, query, max_line, mode, tuple(layouts), source)
 
 
 def _regex(plan: _Plan, mode: Optional[str] = None) -> re.Pattern[bytes]:
@@ -192,6 +194,7 @@ class _Tallier:
     def __init__(self, plan: _Plan) -> None:
         self.plan = plan
         self.decoder = Decoder(plan.catalog)
+        self.source = plan.source
         self.key = KEYS[plan.by]
         self.tally = Tally()
         self.cache = _cache_for(plan)
@@ -335,7 +338,7 @@ class _Tallier:
             raw = line[:-1] if line.endswith(b"\r") else line
             if not text.matches(raw.decode("utf-8", "replace")):
                 return None
-        ev = self.decoder.decode(line)
+        ev = self.decoder.decode(line, self.source)
         if not (self.plan.query if query is None else query).matches(ev):
             return None
         return self.key(ev), ev.sev.name
@@ -442,3 +445,26 @@ def tally_stream(stream, catalog: Catalog, *, by: str = "event", query: Query = 
     if reader.damage is not None:
         tallier.tally.problems.append(str(reader.damage))
     return tallier.tally
+
+
+def tally_remote(blocks, catalog: Catalog, *, by: str = "event", query: Query = Query(),
+                 max_line: int = stats.DEFAULT_MAX_LINE) -> Tally:
+    """Lines read on other hosts, as (source, block) (console.tail.remote.pipe.remote_blocks): each
+    host's lines by a tallier of their own, so that a line naming no host is its log's host's, as the
+    console's decoder makes it (the key of --by host and caller, --host)."""
+    talliers: dict = {}     # host -> _Tallier
+    by_source: dict = {}    # source -> its host's _Tallier
+    for source, block in blocks:
+        tallier = by_source.get(source)
+        if tallier is None:
+            host = host_of(source)
+            tallier = talliers.get(host)
+            if tallier is None:
+                tallier = talliers[host] = _Tallier(_plan(catalog, by, query, max_line, source))
+            if len(by_source) < 10_000:   # a glob may match endless files over a long read
+                by_source[source] = tallier
+        tallier.scan(block, 0, len(block) - 1)
+    total = Tally()
+    for tallier in talliers.values():
+        total.add(tallier.tally)
+    return total

@@ -120,8 +120,6 @@ def test_decode_follow_says_the_hosts_state_on_stderr_and_follows(run, logs, tmp
     assert f"host0:{logs}/mta-event.2026-11-24.log: following" in err and "Traceback" not in err
 
 
-def test_decode_filters_apply_to_remote_lines_and_stats_by_says_it_is_local_only(run, logs):
+def test_decode_filters_apply_to_remote_lines(run, logs):
     proc = run("decode", "--host", "host0", f"host0:{logs}/mta-event*.log")
     assert proc.returncode == 0 and len(proc.stdout.splitlines()) == 5, proc.stderr
-    proc = run("stats", "--by", "event", f"host0:{logs}/mta-event*.log")
-    assert proc.returncode == 2 and proc.stderr.count("\n") == 1 and "local logs only" in proc.stderr

@@ -36,14 +36,15 @@ EXTRA = [
 ]
 
 
-def reference(paths, catalog, by: str, query: Query, max_line: int = 65536) -> Counter:
-    """The oracle: every line decoded, the console's filter, the key."""
+def reference(paths, catalog, by: str, query: Query, max_line: int = 65536, names=None) -> Counter:
+    """The oracle: every line decoded, the console's filter, the key. names: the source each path's
+    lines are decoded under (a remote log's host:PATH), else the path."""
     dec = Decoder(catalog)
     out: Counter = Counter()
-    for path in paths:
+    for i, path in enumerate(paths):
         with open(path, "rb") as f:
             for lineno, data, cut in iter_lines(f, max_line):
-                ev = dec.decode(data, str(path), lineno, cut=cut)
+                ev = dec.decode(data, names[i] if names else str(path), lineno, cut=cut)
                 if query.matches(ev):
                     out[(grouped.KEYS[by](ev), ev.sev.name)] += 1
     return out
@@ -117,6 +118,51 @@ def test_any_mix_of_lines(tmp_path_factory, catalog, lines, by, which):
     query = build_query(catalog, now=NOW, **QUERIES[which])
     got = grouped.tally_files([str(path)], catalog, by=by, query=query, workers=1)
     assert got.rows == reference([path], catalog, by, query)
+
+
+# Remote logs as the remote follower names them: host:PATH, or host:port:PATH (host_of drops the port).
+REMOTE = ["mailA:/var/isode/log/mta-event-native.log", "mailB:2222:/var/isode/log/mta-event.log",
+          "mailA:/var/isode/log/other.log"]
+
+
+def remote_blocks(paths, names, max_line: int = 65536, per_block: int = 700):
+    """(source, block) as console.tail.remote.pipe.remote_blocks hands them over: the logs' lines
+    (cut at max_line, as the far end cuts them) a few hundred at a time, the logs interleaved."""
+    lines = [[data for _, data, _ in iter_lines(open(p, "rb"), max_line)] for p in paths]
+    out, at = [], 0
+    while any(at < len(ls) for ls in lines):
+        for name, ls in zip(names, lines):
+            if at < len(ls):
+                out.append((name, b"\n" + b"\n".join(ls[at:at + per_block]) + b"\n"))
+        at += per_block
+    return out
+
+
+@pytest.mark.parametrize("by", grouped.BY)
+@pytest.mark.parametrize("which", [*QUERIES, "remote host"])
+def test_remote_lines_count_as_the_console_decodes_them(logs, catalog, by, which):
+    """Each line of a remote log that names no host is its host's (by host, by caller, --host)."""
+    spec = {"host": "mailA"} if which == "remote host" else QUERIES[which]
+    query = build_query(catalog, now=NOW, **spec)
+    paths = logs[:3]
+    got = grouped.tally_remote(remote_blocks(paths, REMOTE), catalog, by=by, query=query)
+    want = reference(paths, catalog, by, query, names=REMOTE)
+    assert got.rows == want
+    assert got.lines == sum(1 for p in paths for _ in iter_lines(open(p, "rb"), 65536))
+
+
+def test_remote_lines_by_host_and_a_host_filter(logs, catalog):
+    native = logs[LAYOUTS.index("native")]
+    rows = grouped.tally_remote(remote_blocks([native, native], REMOTE[:2]), catalog, by="host").rows
+    hosts = Counter()
+    for (host, _), n in rows.items():
+        hosts[host] += n
+    named = sum(1 for line in native.read_bytes().split(b"\n") if b" mail9 " in line)
+    assert named and hosts["mail9"] == 2 * named   # a line that names its host keeps it
+    assert hosts["mailA"] == hosts["mailB"] == sum(hosts.values()) // 2 - named
+    only = grouped.tally_remote(remote_blocks([native, native], REMOTE[:2]), catalog, by="host",
+                                query=build_query(catalog, host="mailB")).rows
+    assert {host for host, _ in only} == {"mailB"} and sum(only.values()) == hosts["mailB"]
 
 
 def test_tables_put_problems_first_and_time_in_order(catalog):
