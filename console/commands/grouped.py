@@ -15,6 +15,9 @@ decoded whole. By the filters and the key (the plan's mode):
   its lines, the minutes at its edges go line by line; the rest as dedup.
 * decoded (--grep): each line's text is matched first, the lines that match are decoded; plain
   ASCII text is looked for in the bytes, so only the lines that contain it are looked at.
+
+Logs on other hosts come in blocks that name their log (tally_remote): each host's lines go to a
+tallier of its own, whose decoder gives a line that names no host that host, as the console's does.
 """
 
 from __future__ import annotations
