@@ -123,3 +123,20 @@ def test_decode_follow_says_the_hosts_state_on_stderr_and_follows(run, logs, tmp
 def test_decode_filters_apply_to_remote_lines(run, logs):
     proc = run("decode", "--host", "host0", f"host0:{logs}/mta-event*.log")
     assert proc.returncode == 0 and len(proc.stdout.splitlines()) == 5, proc.stderr
+
+
+@pytest.mark.parametrize("command", [("stats", "--json"), ("stats", "--json", "--by", "host"), ("decode", "--json")])
+def test_a_last_line_without_its_newline_is_read_over_ssh_as_it_is_locally(run, logs, command):
+    with open(logs / "mta-event.2026-11-24.log", "a") as f:
+        f.write(NATIVE.format(777, 77))  # the writer has not finished it: a file as it is now
+    local = run(*command, f"{logs}/mta-event*.log")
+    remote = run(*command, f"host0:{logs}/mta-event*.log")
+    assert remote.returncode == local.returncode == 0, remote.stderr
+    if command[0] == "decode":
+        assert [json.loads(x)["raw"] for x in remote.stdout.splitlines()] == \
+            [json.loads(x)["raw"] for x in local.stdout.splitlines()]
+        assert len(remote.stdout.splitlines()) == 6
+    else:
+        assert json.loads(remote.stdout)["lines"] == json.loads(local.stdout)["lines"] == 6
+        if "--by" not in command:
+            assert json.loads(remote.stdout) == json.loads(local.stdout)

@@ -42,12 +42,17 @@ def encode(batch: Batch, states: object, cp: object) -> dict:
 
 
 async def serve(config: dict, out) -> None:
+    once = config.get("once", False)
+    # once: read what the logs hold, an unfinished last line too (it is part of the file as it is)
     follower = Follower(config["paths"], lines=config.get("lines", 1000), from_start=config.get("from_start", False),
                         max_line=config.get("max_line", 65536), rotate_grace=config.get("rotate_grace", 300.0),
-                        resume=config.get("resume"), max_batch=MAX_BATCH, min_interval=0.02)
-    once = config.get("once", False)
+                        resume=config.get("resume"), max_batch=MAX_BATCH, min_interval=0.02,
+                        partial_after=0.0 if once else 1.0)
     async with aclosing(follower.batches()) as batches:
         async for batch in batches:
+            if once and not batch.backfill:
+                for ln in batch.lines:
+                    ln.partial = False
             states = None
             if batch.states:
                 states = {k: [s.path, s.state, s.detail] for k, s in follower.states().items()}
