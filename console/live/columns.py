@@ -2,7 +2,8 @@
 
 The time, the severity letter and the event name always show; the message gets the rest. The
 facility prefix shows only when the events have more than one facility; the date only when the
-events span more than one day, when there is room, or on the operator's key (`wide`); the host and
+events span more than one day, when there is room, or on the operator's key (`wide`); the host
+when there is room, on that key, or (narrowed) whenever the events come from several hosts; the
 program[pid] only when there is room or on that key. Plain numbers in, plain numbers out: the list
 (console.ui.event_list) draws."""
 
@@ -19,6 +20,7 @@ ROOM_FOR_PROGRAM = 120
 ROOM_FOR_HOST = 100
 MIN_NAME = 10
 MAX_HOST = 24
+NARROW_HOST = 8     # several hosts in a narrow terminal: which one still shows ("mail1", "mx-lond…")
 
 
 @dataclass(frozen=True)
@@ -37,8 +39,8 @@ class Columns:
 
 
 def choose(width: int, *, facilities: int, days: int, name: int, full_name: int, host: int,
-           program: int, wide: bool = False) -> Columns:
-    """name/full_name/host/program: the widest seen (cells); facilities/days: how many seen."""
+           program: int, wide: bool = False, hosts: int = 0) -> Columns:
+    """name/full_name/host/program: the widest seen (cells); facilities/days/hosts: how many seen."""
     prefix = facilities > 1
     want = max(MIN_NAME, full_name if prefix else name)
     if width < ROOM_FOR_PROGRAM and not wide:
@@ -50,6 +52,6 @@ def choose(width: int, *, facilities: int, days: int, name: int, full_name: int,
     else:
         date = ""
     show_host = host and (wide or width >= ROOM_FOR_HOST)
+    host_cells = min(host, MAX_HOST) if show_host else (min(host, NARROW_HOST) if hosts > 1 else 0)
     show_program = program and (wide or width >= ROOM_FOR_PROGRAM)
-    return Columns(date, prefix, want, min(host, MAX_HOST) if show_host else 0,
-                   program if show_program else 0)
+    return Columns(date, prefix, want, host_cells, program if show_program else 0)

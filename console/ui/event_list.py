@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rich.cells import cell_len
 from rich.segment import Segment
 from rich.style import Style
 from textual.binding import Binding
@@ -14,6 +15,7 @@ from textual.strip import Strip
 from console.decode.event import Event
 from console.model.events import EventModel
 from console.live.columns import TIME, Columns
+from console.live.header_fit import shortened
 from console.safe_text import for_screen
 from console.ui.row_columns import RowColumns, _cells, _date_text, _time_text
 from console.ui.severity_styles import SeverityStyles
@@ -68,6 +70,7 @@ class EventList(ListFrames, RowColumns, ScrollView, can_focus=True):
         self._widths = [0, 0, 0, 0]
         self._facilities: set = set()
         self._days: set = set()
+        self._hosts: set = set()  # up to two: more than one host earns the host column at any width
         self.wide = False   # the date, host and program[pid] whatever the width (the `d` key)
         self.shift = 0      # cells of the message scrolled off to the left (Left/Right)
         self.columns = Columns()
@@ -252,7 +255,8 @@ class EventList(ListFrames, RowColumns, ScrollView, can_focus=True):
             Segment(" " + _cells(for_screen(name or ""), col.name) + " ", line_style + Style(bold=True)),
         ]
         if col.host:
-            segments.append(Segment(_cells(for_screen(ev.host or ""), col.host) + " ", line_style))
+            host = shortened(for_screen(ev.host or ""), col.host, cell_len)  # cut: marked, never mistaken
+            segments.append(Segment(_cells(host, col.host) + " ", line_style))
         if col.program:
             program = for_screen(f"{ev.program}[{ev.pid}]" if ev.pid is not None else (ev.program or ""))
             segments.append(Segment(_cells(program, col.program) + " ", line_style))

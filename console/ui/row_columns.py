@@ -60,7 +60,7 @@ class RowColumns:
     def _grow_columns(self, ev: Event) -> bool:
         """Notes a longer name, host or program, another facility or day; True when a column changed."""
         w = self._widths
-        before = (list(w), len(self._facilities), len(self._days))
+        before = (list(w), len(self._facilities), len(self._days), len(self._hosts))
         if ev.parsed:
             w[0] = max(w[0], min(40, cell_len(for_screen(ev.event or ""))))
             w[1] = max(w[1], min(40, cell_len(for_screen(ev.full_name))))
@@ -68,12 +68,14 @@ class RowColumns:
                 self._facilities.add(ev.facility)
         if ev.host:
             w[2] = max(w[2], cell_len(for_screen(ev.host)))
+            if len(self._hosts) < 2:
+                self._hosts.add(ev.host)
         if ev.program:
             prog = cell_len(for_screen(ev.program)) + (len(str(ev.pid)) + 2 if ev.pid is not None else 0)
             w[3] = max(w[3], min(24, prog))
         if len(self._days) < 2 and ev.timestamp:
             self._days.add(_time_text(ev)[0])
-        changed = before != (w, len(self._facilities), len(self._days))
+        changed = before != (w, len(self._facilities), len(self._days), len(self._hosts))
         if changed:
             self._relayout()
         return changed
@@ -81,7 +83,8 @@ class RowColumns:
     def _relayout(self) -> None:
         w = self._widths
         columns = choose(self.size.width, facilities=len(self._facilities), days=len(self._days),
-                         name=w[0], full_name=w[1], host=w[2], program=w[3], wide=self.wide)
+                         name=w[0], full_name=w[1], host=w[2], program=w[3], wide=self.wide,
+                         hosts=len(self._hosts))
         if columns != self.columns:
             self.columns = columns
             self._cache.clear()

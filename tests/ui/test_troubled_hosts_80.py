@@ -43,3 +43,20 @@ async def test_at_80_columns_every_troubled_host_is_named(catalog, themes):
         await wait_until(pilot, lambda: "3 hosts disconnected" in app.status.content.plain, timeout=1.5,
                          what="three hosts down: counted, with the other state still named")
         assert "mail5 authentication failed" in app.status.content.plain
+
+
+async def test_at_80_columns_events_from_several_hosts_say_which(catalog, themes):
+    from screen_helpers import screen_lines
+    source = FakeSource()
+    app = ConsoleApp(catalog=catalog, themes=themes, source=source)
+    async with app.run_test(size=(80, 24)) as pilot:
+        source.send([LINE], path="mail1:/var/isode/log/mta-event.log")
+        await wait_until(pilot, lambda: app.model.total == 1, what="one host's line")
+        await settle(pilot)
+        assert not any("mail1 connection" in row for row in screen_lines(app))  # one host: no column
+        source.send([LINE], path="mx-london-7.example.net:/var/isode/log/mta-event.log")
+        await wait_until(pilot, lambda: app.model.total == 2, what="a second host's line")
+        await settle(pilot)
+        rows = screen_lines(app)
+        assert any("mail1    connection from" in row for row in rows), rows
+        assert any("mx-lond… connection from" in row for row in rows), rows

@@ -186,3 +186,11 @@ def test_notify_is_a_flag_and_a_config_key(tmp_path):
     cfg.write_text("notify: maybe\n")
     with pytest.raises(DataError, match="notify: expected true or false"):
         load_config(cfg)
+
+
+def test_several_hosts_keep_a_narrowed_host_column_at_80_columns():
+    from console.live.columns import NARROW_HOST, choose
+    one = choose(80, facilities=1, days=1, name=12, full_name=20, host=14, program=0, hosts=1)
+    several = choose(80, facilities=1, days=1, name=12, full_name=20, host=14, program=0, hosts=2)
+    wide = choose(160, facilities=1, days=1, name=12, full_name=20, host=14, program=0, hosts=2)
+    assert one.host == 0 and several.host == NARROW_HOST and wide.host == 14
