@@ -4,6 +4,7 @@
     python bench/remote_console.py                          # 20 hosts x 200 lines/s, 20 s, 160x45 and 80x24
     python bench/remote_console.py --repeat 3 --sizes 160x45 --seconds 10
     python bench/remote_console.py --console "/tmp/other/bin/smtp-console"
+    python bench/remote_console.py --repeat 3 --baseline /tmp/main-tree   # also main's console, over SSH
 
 The installed console runs on a pseudo-terminal of its own (bench/terminal.py's PtyProgram) at each
 size, following N "hosts": Host aliases of one local sshd (tests/remote/sshd.py), each its own ssh
@@ -219,6 +220,7 @@ def writer(paths: list[str], pool: list[bytes], rate: float, seconds: float, ale
 class Result:
     path: str
     size: str
+    rep: int = 1
     lines: int = 0
     seconds: float = 0.0
     cpu: dict[str, float] = field(default_factory=dict)   # group -> CPU seconds
@@ -320,18 +322,18 @@ HEAD = ["| path | size | console CPU | per line | ssh clients CPU (n) | per host
 
 
 def ratios(results: list[Result]) -> list[str]:
+    """Each SSH run against the local run of the same size and round."""
     out = []
-    for i, r in enumerate(results):
-        if r.path != "ssh" or r.error:
-            continue
-        loc = next((x for x in results[i + 1:] + results[:i] if x.path == "local" and x.size == r.size
-                    and not x.error and abs(results.index(x) - i) == 1), None)
-        if loc is None or not loc.cpu.get("console"):
+    local = {(r.rep, r.size): r for r in results if r.path == "local" and not r.error and r.cpu.get("console")}
+    for r in results:
+        loc = local.get((r.rep, r.size))
+        if not r.path.startswith("ssh") or r.error or loc is None:
             continue
         both = r.cpu["console"] + r.cpu.get("ssh", 0.0)
-        out.append(f"- {r.size}: console CPU ssh/local {r.cpu['console'] / loc.cpu['console']:.2f}x; "
-                   f"console + ssh clients / local {both / loc.cpu['console']:.2f}x; "
-                   f"bytes {r.bytes / max(1, loc.bytes):.2f}x; RSS {r.rss_kb / max(1, loc.rss_kb):.2f}x")
+        out.append(f"- round {r.rep}, {r.size}, {r.path}: console CPU / local "
+                   f"{r.cpu['console'] / loc.cpu['console']:.2f}x;"
+                   f" console + ssh clients / local {both / loc.cpu['console']:.2f}x;"
+                   f" bytes {r.bytes / max(1, loc.bytes):.2f}x; RSS {r.rss_kb / max(1, loc.rss_kb):.2f}x")
     return out
 
 
@@ -344,6 +346,8 @@ def main() -> int:
     p.add_argument("--sizes", default="160x45,80x24")
     p.add_argument("--paths", default="ssh,local")
     p.add_argument("--repeat", type=int, default=1)
+    p.add_argument("--baseline", type=Path, help="a tree (console/, catalog/, themes/) whose console also "
+                   "follows the hosts, as `ssh-baseline`: e.g. `git archive main console catalog themes`")
     p.add_argument("--cache-dir", type=Path, default=Path(os.environ.get(
         "SMTP_CONSOLE_BENCH_CACHE", Path(tempfile.gettempdir()) / "smtp-console-bench")))
     a = p.parse_args()
@@ -351,6 +355,7 @@ def main() -> int:
         print(why_no_sshd(), file=sys.stderr)
         return 1
     sizes = [tuple(int(x) for x in s.split("x")) for s in a.sizes.split(",")]
+    paths = a.paths.split(",") + (["ssh-baseline"] if a.baseline else [])
     # without the mix's critical and fatal lines: 20 hosts replaying it at 200 lines/s would raise
     # ~7 alerts a second, and the marked alerts (the latency probes) must be the newest when drawn
     pool = [ln for ln in term.line_pool(a.cache_dir) if not re.match(rb" \S+ [CF]-", ln)]
@@ -372,11 +377,16 @@ def main() -> int:
                   f"load {os.getloadavg()[0]:.1f}", file=sys.stderr)
             for rep in range(a.repeat):
                 for size in sizes:
-                    for path in a.paths.split(","):
-                        targets = [f"host{i}:{lp}" for i, lp in enumerate(logs)] if path == "ssh" else logs
-                        argv = [*a.console.split(), "-n", "100", *targets]
-                        r = measure(path, argv, env, size, logs, pool, a.rate, a.seconds,
-                                    server.proc.pid if path == "ssh" else None)
+                    for path in paths:
+                        remote = path.startswith("ssh")
+                        targets = [f"host{i}:{lp}" for i, lp in enumerate(logs)] if remote else logs
+                        console, run_env = a.console.split(), env
+                        if path == "ssh-baseline":  # that tree's console (and far end): -P, not the cwd's
+                            console = [sys.executable, "-P", "-m", "console"]
+                            run_env = {**env, "PYTHONPATH": str(a.baseline.resolve())}
+                        r = measure(path, [*console, "-n", "100", *targets], run_env, size, logs, pool, a.rate,
+                                    a.seconds, server.proc.pid if remote else None)
+                        r.rep = rep + 1
                         print(f"# run {rep + 1}: {row(r)}  load {os.getloadavg()[0]:.1f}", file=sys.stderr)
                         results.append(r)
         finally:
