@@ -262,8 +262,10 @@ def measure(path: str, argv: list[str], env: dict, size: tuple[int, int], logs: 
         ready = f"{len(logs)} logs following".encode()
         deadline = time.monotonic() + 90
         while ready not in prog.tail:
-            if time.monotonic() > deadline or prog.proc.poll() is not None:
-                raise RuntimeError(f"not every log was followed within 90 s")
+            if prog.proc.poll() is not None:
+                raise RuntimeError(f"the console ended with {prog.proc.returncode} at start: {prog.tail[-200:]!r}")
+            if time.monotonic() > deadline:
+                raise RuntimeError("not every log was followed within 90 s")
             time.sleep(0.2)
         prog.settle()
         g0, b0, t0 = groups(prog.proc.pid, sshd_pid), prog.bytes, time.monotonic()
