@@ -9,9 +9,10 @@
 The installed console runs on a pseudo-terminal of its own (bench/terminal.py's PtyProgram) at each
 size, following N "hosts": Host aliases of one local sshd (tests/remote/sshd.py), each its own ssh
 session and remote follower, given through SMTP_CONSOLE_SSH_CONFIG. In the same run, one console
-follows the same N logs read locally. After the first screen has settled (every remote follower up),
-a writer process appends realistic lines (bench/decode.py's generated log, every severity, time
-stamps made current) to every log at R lines/s each. Over the window plus 2 s to catch up:
+follows the same N logs read locally (and with --baseline, another tree's console the hosts). Once the
+header says every log is followed and the first screen has settled, a writer process appends
+realistic lines (bench/decode.py's generated log without its critical and fatal lines, time stamps
+made current) to every log at R lines/s each. Over the window plus 2 s to catch up:
 
 * the console's CPU (its own process and its exit watchdog), as % of a core and per line (µs);
 * the local `ssh` clients' CPU (all of them: part of what the operator pays);
@@ -20,7 +21,8 @@ stamps made current) to every log at R lines/s each. Over the window plus 2 s to
 * an alert's latency: every ALERT_EVERY s one critical line with a unique mark goes to one log (in
   turn), and the time until that mark is on the terminal (the alert line names the newest) is kept;
 * lines lost or repeated, net: the header's `held N` (the history is large enough to hold every
-  line) against the lines in the logs when the console starts plus those written.
+  line; the terminal is made wide for it after the window) against the lines in the logs when the
+  console starts plus those written; and how many were still on their way when the window closed.
 
 Compare the ratios (ssh / local) of one run, not absolute figures across runs: the machine is shared.
 """
