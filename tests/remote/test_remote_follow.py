@@ -175,8 +175,8 @@ async def test_a_remote_shell_that_prints_at_start_does_not_stop_the_follower(se
 
 
 def frame_bytes(path, line: str, n: int = 2000) -> int:
-    """About what a frame of n such lines of `path` takes (base64 in JSON)."""
-    return n * (4 * -(-len(line) // 3) + len(str(path)) + 24)
+    """About what a frame of n such lines of `path` takes (the lines raw, after a short JSON)."""
+    return n * (len(line.encode()) + 1) + len(str(path)) + 200
 
 
 def cut_first_session(monkeypatch, tmp_path, after_bytes: int) -> None:

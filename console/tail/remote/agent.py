@@ -21,24 +21,54 @@ CUT, PARTIAL, COMPLETES = 1, 2, 4
 MAX_BATCH = 2000  # lines a frame: a frame is parsed whole on the other side
 
 
-def frame(obj: dict) -> bytes:
-    """A frame: its length in decimal and a newline, then that many bytes of JSON."""
-    data = json.dumps(obj, separators=(",", ":")).encode("utf-8")
-    return str(len(data)).encode("ascii") + b"\n" + data
+def frame(obj: dict, data: bytes = b"") -> bytes:
+    """A frame: its length in decimal and a newline, then that many bytes of JSON. A batch frame's
+    first line has a second number, the length of the lines' raw bytes that follow the JSON."""
+    meta = json.dumps(obj, separators=(",", ":")).encode("utf-8")
+    if obj.get("t") == "b":
+        return b"%d %d\n" % (len(meta), len(data)) + meta + data
+    return str(len(meta)).encode("ascii") + b"\n" + meta
 
 
-def encode(batch: Batch, states: object, cp: object) -> dict:
-    lines = [[ln.source, ln.lineno, base64.b64encode(ln.data).decode("ascii"),
-              (CUT if ln.cut else 0) | (PARTIAL if ln.partial else 0) | (COMPLETES if ln.completes else 0),
-              ln.numbering] for ln in batch.lines]
-    out: dict = {"t": "b", "bf": batch.backfill, "l": lines}
+def _runs(lines: list) -> tuple:
+    """(the sources, [source index, first line number, count, flags, numbering] for each run of
+    lines of one source numbered one after another, with the same flags and numbering)."""
+    sources: dict = {}
+    runs: list = []
+    run: list = [None, None, 0, None, None]
+    src = None
+    for ln in lines:
+        flags = (CUT if ln.cut else 0) | (PARTIAL if ln.partial else 0) | (COMPLETES if ln.completes else 0)
+        if ln.source == src and ln.lineno == run[1] + run[2] and flags == run[3] and ln.numbering == run[4]:
+            run[2] += 1
+            continue
+        src = ln.source
+        run = [sources.setdefault(src, len(sources)), ln.lineno, 1, flags, ln.numbering]
+        runs.append(run)
+    return list(sources), runs
+
+
+def encode(batch: Batch, states: object, cp: object) -> tuple:
+    """(the frame's JSON, the lines' bytes). The lines travel raw, joined by newlines, and their
+    sources, numbers and flags as runs ("src", "runs"): no base64 and no JSON string per line, so
+    the near end splits them in C. A line holding a newline itself (never read from a file, which
+    is cut at newlines) would make that ambiguous: then every line goes base64 in the JSON ("l")."""
+    data = b"\n".join([ln.data for ln in batch.lines])
+    out: dict = {"t": "b", "bf": batch.backfill}
+    if data.count(b"\n") == max(0, len(batch.lines) - 1):
+        out["src"], out["runs"] = _runs(batch.lines)
+    else:
+        out["l"] = [[ln.source, ln.lineno, base64.b64encode(ln.data).decode("ascii"),
+                     (CUT if ln.cut else 0) | (PARTIAL if ln.partial else 0) | (COMPLETES if ln.completes else 0),
+                     ln.numbering] for ln in batch.lines]
+        data = b""
     if batch.renumbered:
         out["r"] = [[r.token, r.source, r.offset] for r in batch.renumbered]
     if states is not None:
         out["s"] = states
     if cp is not None:
         out["cp"] = cp
-    return out
+    return out, data
 
 
 async def serve(config: dict, out) -> None:
@@ -57,7 +87,7 @@ async def serve(config: dict, out) -> None:
             if batch.states:
                 states = {k: [s.path, s.state, s.detail] for k, s in follower.states().items()}
             cp = None if batch.backfill else follower.checkpoints.take()
-            out.write(frame(encode(batch, states, cp)))
+            out.write(frame(*encode(batch, states, cp)))
             out.flush()
             if once and not batch.backfill:
                 out.write(frame({"t": "end"}))

@@ -155,13 +155,12 @@ class RemoteHost:
                 if junk > _JUNK_MAX:
                     raise ProtocolError("the remote shell prints too much before the follower starts")
                 continue
-            size = int(head)
-            if not 0 < size < _FRAME_MAX:
-                raise ProtocolError(f"a frame of {size} bytes")
+            size, raw = _sizes(head)
             try:
-                msg = json.loads(await stdout.readexactly(size))
+                body = await stdout.readexactly(size + raw)
             except asyncio.IncompleteReadError:
                 return hello, None  # cut off mid-frame: that batch was never delivered
+            msg = json.loads((body[:size] if raw else body).decode("utf-8"))  # str: no guessing its encoding
             kind = msg.get("t")
             if kind == "hello":
                 hello = True
@@ -169,7 +168,7 @@ class RemoteHost:
             elif kind == "old":
                 return hello, Failure(NO_PYTHON, f"its python3 is {msg.get('py')}: 3.7 or newer is needed", retry=False)
             elif kind == "b":
-                await self._deliver(msg)
+                await self._deliver(msg, body[size:])
             elif kind == "end":
                 self.ended = True
                 return hello, None
@@ -184,11 +183,35 @@ class RemoteHost:
             self._tokens[key] = next(_TOKENS)
         return self._tokens[key]
 
-    async def _deliver(self, msg: dict) -> None:
+    def _lines(self, msg: dict, data: bytes) -> List[RawLine]:
+        """The frame's lines: raw bytes joined by newlines, described by runs (console.tail.remote.agent.encode);
+        else each line base64 in the JSON."""
         name = self._name
-        lines = [RawLine(name(src), lineno, base64.b64decode(data), cut=bool(flags & CUT),
-                         partial=bool(flags & PARTIAL), completes=bool(flags & COMPLETES), numbering=self._token(num))
-                 for src, lineno, data, flags, num in msg.get("l", [])]
+        if "runs" not in msg:
+            return [RawLine(name(src), lineno, base64.b64decode(text), cut=bool(flags & CUT),
+                            partial=bool(flags & PARTIAL), completes=bool(flags & COMPLETES),
+                            numbering=self._token(num))
+                    for src, lineno, text, flags, num in msg.get("l", [])]
+        runs = msg["runs"]
+        if not runs:
+            return []
+        parts = data.split(b"\n")
+        sources, token = msg["src"], self._token
+        out: List[RawLine] = []
+        at = 0
+        for index, first, count, flags, num in runs:
+            source, numbering = name(sources[index]), token(num)
+            cut, partial, completes = bool(flags & CUT), bool(flags & PARTIAL), bool(flags & COMPLETES)
+            out += [RawLine(source, lineno, line, cut, partial, completes, numbering)
+                    for lineno, line in zip(range(first, first + count), parts[at:at + count])]
+            at += count
+        if at != len(parts):
+            raise ProtocolError(f"{len(parts)} lines in a frame that describes {at}")
+        return out
+
+    async def _deliver(self, msg: dict, data: bytes = b"") -> None:
+        name = self._name
+        lines = self._lines(msg, data)
         renumbered = [Renumbered(self._token(t), name(src), off) for t, src, off in msg.get("r", [])]
         states: List[SourceState] = []
         if "s" in msg:
@@ -245,6 +268,17 @@ def _kill_group(proc: asyncio.subprocess.Process) -> None:
     except OSError:
         with contextlib.suppress(ProcessLookupError):
             proc.kill()
+
+
+def _sizes(head: bytes) -> Tuple[int, int]:
+    """A frame's first line: the JSON's length, and for a batch the length of the raw lines after it."""
+    parts = head.split()
+    if not (1 <= len(parts) <= 2 and parts[0].isdigit() and parts[-1].isdigit()):
+        raise ProtocolError(f"a frame that starts {head[:40]!r}")
+    size, raw = int(parts[0]), int(parts[1]) if len(parts) == 2 else 0
+    if not 0 < size < _FRAME_MAX or raw >= _FRAME_MAX:
+        raise ProtocolError(f"a frame of {size} + {raw} bytes")
+    return size, raw
 
 
 async def _keep_tail(stream: asyncio.StreamReader, into: bytearray) -> None:

@@ -17,6 +17,7 @@ HISTORY_WAIT = 5.0  # seconds the start waits for a host's history before going 
 _QUEUE = 256
 _MERGE_CAP = 10_000  # lines a merged history batch
 _LOCAL = "local"
+MIN_INTERVAL = 0.02  # seconds between live batches under load: the local Follower's default
 
 
 class MixedSource:
@@ -42,6 +43,7 @@ class MixedSource:
         self._tasks: dict = {}  # the hosts' sessions and the local pump, while batches() runs
         self._carry: Optional[Batch] = None  # taken from the queue, of another kind than the batch before
         self._history_wait = history_wait
+        self._min_interval = kwargs.get("min_interval", MIN_INTERVAL)
         self.hosts: List[RemoteHost] = []
         for target, host_paths in _by_target(remote).items():
             extra = {} if backoff is None else {"backoff": backoff}
@@ -91,10 +93,18 @@ class MixedSource:
         try:
             async for batch in self._history(set(tasks.values())):
                 yield batch
+            loop = asyncio.get_running_loop()
+            last = 0.0
             while True:
+                # under load, batches at least min_interval apart (as the local Follower's): what the
+                # hosts sent meanwhile is joined, so 20 hosts cost ~50 updates a second, not ~700
+                gap = self._min_interval - (loop.time() - last)
+                if gap > 0:
+                    await asyncio.sleep(gap)
                 batch = await self._next(tasks)
                 if batch is None:
                     return
+                last = loop.time()
                 yield batch
         finally:
             for t in tasks:
