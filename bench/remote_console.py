@@ -138,25 +138,13 @@ class Watched(term.PtyProgram):
         self.marks: dict[int, float] = {}
         super().__init__(*args, **kwargs)
 
-    def _drain(self) -> None:
-        import select
-        while not self._stop.is_set():
-            r, _, _ = select.select([self.master], [], [], 0.1)
-            if not r:
-                continue
-            try:
-                data = os.read(self.master, 65536)
-            except OSError:
-                return
-            if not data:
-                return
-            now = time.monotonic()
-            self.bytes += len(data)
-            self.last_output = now
-            self.tail = (self.tail + data)[-65536:]
-            if b"BENCHALERT" in self.tail[-len(data) - 20:]:
-                for m in re.finditer(rb"BENCHALERT(\d{5})", self.tail[-len(data) - 20:]):
-                    self.marks.setdefault(int(m.group(1)), now)
+    def received(self, data: bytes) -> None:
+        super().received(data)
+        now = self.last_output
+        self.tail = (self.tail + data)[-65536:]
+        if b"BENCHALERT" in self.tail[-len(data) - 20:]:
+            for m in re.finditer(rb"BENCHALERT(\d{5})", self.tail[-len(data) - 20:]):
+                self.marks.setdefault(int(m.group(1)), now)
 
     def held(self) -> int | None:
         found = HELD.findall(self.tail)

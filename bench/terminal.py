@@ -84,8 +84,12 @@ class PtyProgram:
                 return
             if not data:
                 return
-            self.bytes += len(data)
-            self.last_output = time.monotonic()
+            self.received(data)
+
+    def received(self, data: bytes) -> None:
+        """What the program wrote to its terminal, as it came (a subclass may look into it)."""
+        self.bytes += len(data)
+        self.last_output = time.monotonic()
 
     def settle(self) -> float:
         """Waits until the first screen is drawn (no output for a while); returns how long it took."""

@@ -102,15 +102,17 @@ def rotated_from(name: str) -> List[str]:
     return [base + ext, base] if ext else [base]
 
 
-def rotation_siblings(path: str) -> List[str]:
-    """Plain (uncompressed) files beside `path` whose names are rotation names of it."""
+def rotation_siblings(path: str, *, compressed: bool = False) -> List[str]:
+    """Plain (uncompressed) files beside `path` whose names are rotation names of it; compressed:
+    the compressed ones instead (log.1.gz), named so once their suffix is taken off."""
     directory = os.path.dirname(path) or "."
     pattern = rotation_pattern(path)
     out = []
     try:
         with os.scandir(directory) as it:
             for entry in it:
-                if pattern.match(entry.name) and not looks_compressed(entry.name):
+                packed = looks_compressed(entry.name)
+                if packed == compressed and pattern.match(os.path.splitext(entry.name)[0] if packed else entry.name):
                     out.append(os.path.join(directory, entry.name))
     except OSError:
         return []

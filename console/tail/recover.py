@@ -11,7 +11,7 @@ from typing import BinaryIO, List, Optional, Tuple
 
 from console.tail.compressed import CompressedFileError, open_decompressed
 from console.tail.contract import RawLine
-from console.tail.identity import Generation, head_matches, looks_compressed, rotation_pattern
+from console.tail.identity import Generation, head_matches, rotation_siblings
 from console.tail.whole_files import iter_lines
 
 _BLOCK = 1 << 20
@@ -19,19 +19,12 @@ _BLOCK = 1 << 20
 
 def compressed_rotations(path: str) -> List[str]:
     """Compressed files beside `path` named as its rotations (log.1.gz, log-20261124.xz), newest first."""
-    directory = os.path.dirname(path) or "."
-    pattern = rotation_pattern(path)
     found = []
-    try:
-        with os.scandir(directory) as it:
-            for entry in it:
-                if looks_compressed(entry.name) and pattern.match(os.path.splitext(entry.name)[0]):
-                    try:
-                        found.append((entry.stat().st_mtime_ns, os.path.join(directory, entry.name)))
-                    except OSError:
-                        continue
-    except OSError:
-        return []
+    for p in rotation_siblings(path, compressed=True):
+        try:
+            found.append((os.stat(p).st_mtime_ns, p))
+        except OSError:
+            continue
     return [p for _, p in sorted(found, reverse=True)]
 
 

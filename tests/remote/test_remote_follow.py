@@ -129,7 +129,8 @@ async def test_a_dead_host_does_not_hold_up_a_live_one(servers, collect, tmp_pat
     await c.until(lambda: c.data("host1") == [b"one", b"two"], "the second host once it is back")
 
 
-async def test_a_copytruncate_while_the_server_is_down_loses_and_repeats_nothing(servers, collect, tmp_path):
+async def down_after_two_lines(servers, collect, tmp_path):
+    """A log of two lines followed on host0, then the server killed and the drop seen."""
     (server,) = servers(1)
     log = tmp_path / "mta-event.log"
     append(log, "a1", "a2")
@@ -137,6 +138,11 @@ async def test_a_copytruncate_while_the_server_is_down_loses_and_repeats_nothing
     await c.until(lambda: len(c.data()) == 2 and c.live, "the history")
     server.kill()
     await c.until(lambda: c.source.states()[f"host0:{log}"].state != FOLLOWING, "the drop to be seen")
+    return server, log, c
+
+
+async def test_a_copytruncate_while_the_server_is_down_loses_and_repeats_nothing(servers, collect, tmp_path):
+    server, log, c = await down_after_two_lines(servers, collect, tmp_path)
     append(log, "a3", "a4")  # never read before the copy is taken
     with open(log, "rb") as src, open(f"{log}.1", "wb") as dst:
         dst.write(src.read())
@@ -243,13 +249,7 @@ async def test_the_hosts_states_are_said_while_their_histories_are_awaited(serve
 async def test_a_log_rotated_and_compressed_while_the_server_is_down_is_read_from_its_copy(servers, collect, tmp_path):
     import gzip
     import shutil
-    (server,) = servers(1)
-    log = tmp_path / "mta-event.log"
-    append(log, "a1", "a2")
-    c = collect([f"host0:{log}"], lines=10)
-    await c.until(lambda: len(c.data()) == 2 and c.live, "the history")
-    server.kill()
-    await c.until(lambda: c.source.states()[f"host0:{log}"].state != FOLLOWING, "the drop to be seen")
+    server, log, c = await down_after_two_lines(servers, collect, tmp_path)
     append(log, "a3", "a4")  # written while the session is down
     os.rename(log, f"{log}.1")  # logrotate: rename, then compress (no delaycompress)
     with open(f"{log}.1", "rb") as src, gzip.open(f"{log}.1.gz", "wb") as dst:

@@ -5,6 +5,7 @@ it says what was not read."""
 from __future__ import annotations
 
 import bz2
+import contextlib
 import gzip
 import os
 import shutil
@@ -32,6 +33,18 @@ async def stopped_after(paths, n: int) -> dict:
     return total
 
 
+@contextlib.asynccontextmanager
+async def taken_up(log, cp: dict, n: int):
+    """A follower started from the checkpoint, once it delivered n lines; stopped after."""
+    c = Collector([os.fspath(log)], rotate_grace=0.3, resume=cp)
+    try:
+        await c.start()
+        await c.wait_lines(n)
+        yield c
+    finally:
+        await c.stop()
+
+
 def compress(path, opener, suffix: str) -> None:
     """logrotate's rename then `compress` (no delaycompress): the plain copy is gone."""
     os.rename(path, f"{path}.1")
@@ -48,15 +61,10 @@ async def test_the_rest_of_a_file_compressed_while_away_is_read_from_the_copy(tm
     append(log, "2026-12-02 10:00:05.000 a3", "2026-12-02 10:00:06.000 a4")  # never read: the session was down
     compress(log, opener, suffix)
     append(log, "2026-12-02 10:01:00.000 b1")
-    c = Collector([os.fspath(log)], rotate_grace=0.3, resume=cp)
-    try:
-        await c.start()
-        await c.wait_lines(3)
+    async with taken_up(log, cp, 3) as c:
         assert [d[-2:] for d in c.data()] == [b"a3", b"a4", b"b1"]
         assert [ln.lineno for ln in c.lines[:2]] == [4, 5]
         assert c.saw_state(ROTATED, "read from mta-event.log.1" + suffix)
-    finally:
-        await c.stop()
 
 
 async def test_an_unfinished_line_shown_before_is_completed_from_the_copy(tmp_path):
@@ -74,14 +82,9 @@ async def test_an_unfinished_line_shown_before_is_completed_from_the_copy(tmp_pa
     append(log, "1")
     compress(log, gzip.open, ".gz")
     append(log, "2026-12-02 10:01:00.000 b1")
-    c = Collector([os.fspath(log)], rotate_grace=0.3, resume=cp)
-    try:
-        await c.start()
-        await c.wait_lines(2)
+    async with taken_up(log, cp, 2) as c:
         first = c.lines[0]
         assert (first.data, first.lineno, first.completes) == (b"2026-12-02 10:00:01.000 a1", 2, True)
-    finally:
-        await c.stop()
 
 
 async def test_a_file_gone_without_a_copy_is_said(tmp_path):
@@ -91,14 +94,9 @@ async def test_a_file_gone_without_a_copy_is_said(tmp_path):
     append(log, "2026-12-02 10:00:05.000 a1")
     os.unlink(log)
     append(log, "2026-12-02 10:01:00.000 b1")
-    c = Collector([os.fspath(log)], rotate_grace=0.3, resume=cp)
-    try:
-        await c.start()
-        await c.wait_lines(1)
+    async with taken_up(log, cp, 1) as c:
         assert c.data() == [b"2026-12-02 10:01:00.000 b1"]
         assert c.saw_state(ROTATED, "no copy found")
-    finally:
-        await c.stop()
 
 
 async def test_a_copy_of_another_content_is_not_taken(tmp_path):
@@ -109,10 +107,5 @@ async def test_a_copy_of_another_content_is_not_taken(tmp_path):
     with gzip.open(f"{log}.1.gz", "wb") as f:
         f.write(b"2026-12-01 09:00:00.000 other\n2026-12-01 09:00:01.000 other2\n")
     append(log, "2026-12-02 10:01:00.000 b1")
-    c = Collector([os.fspath(log)], rotate_grace=0.3, resume=cp)
-    try:
-        await c.start()
-        await c.wait_lines(1)
+    async with taken_up(log, cp, 1) as c:
         assert c.data() == [b"2026-12-02 10:01:00.000 b1"]
-    finally:
-        await c.stop()
